@@ -1,0 +1,50 @@
+"""Shared fixtures: real profiles from org_profiles/, real sources, real renderers."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from visitkit import sources
+from visitkit.content import Content, build_content
+from visitkit.profile import load_profile
+from visitkit.render import RenderContext
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _project_cwd(monkeypatch):
+    """Renderers and tasks address files relative to the project folder."""
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_warnings(caplog):
+    """Like WeasyPrint's own suite: any logged warning is a test failure."""
+    yield
+    warnings = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING]
+    assert not warnings, [r.getMessage() for r in warnings]
+
+
+def make_content(org: str = "sample", locale: str | None = None, profiles_dir: Path | None = None) -> Content:
+    profiles_dir = profiles_dir or ROOT / "org_profiles"
+    available = sources.available_locales(ROOT / "sources")
+    profile = load_profile(profiles_dir / f"{org}.yaml", available)
+    locale = locale or profile.locales[0]
+    return build_content(profile, org, locale, sources.load_locale(ROOT / "sources", locale), profiles_dir)
+
+
+def make_context(module: str, content: Content, **options) -> RenderContext:
+    """The context the pipeline would give ``module`` for ``content``."""
+    renderer = importlib.import_module(module)
+    names = [t.format(vertical=content.vertical) for t in renderer.TEMPLATES] + content.asset_paths()
+    assets = {name: (ROOT / name).read_bytes() for name in names}
+    return RenderContext(content=content, assets=assets, options=options)
+
+
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")

@@ -1,0 +1,416 @@
+"""The content model: everything an output shows, built once per org and locale.
+
+``build_content(profile, org_id, locale, sources)`` merges the validated
+profile with the locale's sources into a ``Content`` object; every renderer
+(HTML, PDF, PPTX, email…) reads only this. It is stored as JSON between the
+content task and the render tasks, so an edit that leaves it unchanged
+rebuilds nothing downstream.
+
+Copy in ``sources/`` is written as *parts*. A part is a mapping with one of:
+
+- ``text: "…"`` — a sentence or two of Markdown subset. ``{placeholder}``s
+  are filled in after parsing (so profile values can never become markup);
+  link targets may be placeholders too: ``[book online]({links.booking})``.
+- ``prose: policies.fee_differences`` — the organisation's own text.
+- ``list: policies.payment_methods`` — a bulleted list of the values.
+- ``channels: true`` — a bulleted list of the other ways to book
+  (phone, email, social media), using ``ui.channel_*`` labels.
+
+and optionally ``needs: [features.sms_reminders, …]`` (all must be set and
+true) and ``verticals: [healthcare, …]``. A part whose placeholders or needs
+name data the org did not supply is left out; a question or step with no
+parts left is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from visitkit import colors, richtext
+from visitkit.profile import Profile, sniff
+from visitkit.richtext import Block, Run
+
+DEFAULT_FONT = {
+    "family": "Inter",
+    "regular": "templates/fonts/Inter-Regular.otf",
+    "bold": "templates/fonts/Inter-Bold.otf",
+}
+RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Colors(Model):
+    """Brand colours plus derived colours that pass WCAG 2.2 contrast."""
+
+    primary: str  # brand primary (fills, gradient start)
+    secondary: str  # gradient end
+    background: str  # page background
+    text: str  # body text on background (≥ 4.5:1)
+    accent: str  # primary adjusted to read on background: headings, links, numbers (≥ 4.5:1)
+    on_primary: str  # text on primary/secondary fills (header, buttons)
+    button: str  # button fill; on_primary reads on it at ≥ 4.5:1
+    muted: str  # secondary text on background (≥ 4.5:1)
+    tint: str  # a very light wash of primary for panels
+
+
+class Logo(Model):
+    path: str  # project-relative, e.g. org_profiles/acme/logo.svg
+    kind: Literal["png", "jpeg", "svg"]
+    alt: str
+
+
+class Font(Model):
+    family: str
+    regular: str  # project-relative path
+    bold: str  # project-relative path (the regular file when no bold is given)
+    default: bool  # the bundled font
+
+
+class Question(Model):
+    id: str  # stable anchor, e.g. "how-to-book"
+    question: str
+    answer: tuple[Block, ...]
+
+
+class Section(Model):
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+
+
+class Faq(Model):
+    title: str
+    intro: tuple[Block, ...]
+    sections: tuple[Section, ...]
+
+
+class Step(Model):
+    id: str
+    title: str
+    body: tuple[Block, ...]
+
+    @property
+    def text(self) -> str:
+        return richtext.plain(list(self.body))
+
+
+class Cta(Model):
+    id: Literal["booking", "billing", "homepage"]
+    label: str
+    url: str
+
+
+class Infographic(Model):
+    title: str  # e.g. "Join a virtual health visit"
+    subtitle: str
+    steps_heading: str
+    steps: tuple[Step, ...]  # 5–6 steps of the client journey
+    ctas: tuple[Cta, ...]  # booking first
+    help: tuple[Block, ...]  # how to get help joining
+    extra: tuple[Block, ...]  # the org's extra_info
+    contact: tuple[Block, ...]  # phone / email line
+
+
+class Social(Model):
+    name: str
+    url: str
+
+
+class Content(Model):
+    org_id: str
+    locale: str
+    lang: str  # BCP 47 language tag for lang=""
+    dir: Literal["ltr", "rtl"]
+    name: str
+    short_name: str
+    vertical: str
+    page_size: Literal["a4", "letter"]
+    colors: Colors
+    warnings: tuple[str, ...]  # contrast adjustments and similar, shown in build output
+    logo: Logo | None
+    font: Font
+    terms: dict[str, str]  # client, clients, staff, staff_plural, visit, visits
+    labels: dict[str, str]  # ui.yaml: template labels
+    links: dict[str, str]  # every link the org supplied
+    phone: str | None
+    email: str | None
+    social: tuple[Social, ...]
+    faq: Faq
+    infographic: Infographic
+
+    def asset_paths(self) -> list[str]:
+        """Project-relative files the renderers read (logo and fonts)."""
+        paths = [self.font.regular, self.font.bold]
+        if self.logo:
+            paths.append(self.logo.path)
+        return sorted(set(paths))
+
+
+# ------------------------------------------------------------------ building
+
+
+def build_content(
+    profile: Profile, org_id: str, locale: str, sources: dict[str, Any], profiles_dir: Path
+) -> Content:
+    """Merge a validated profile with one locale's sources.
+
+    ``profiles_dir`` is ``org_profiles/``: the logo's type is read from its bytes.
+    """
+    terms = dict(sources["terms"][profile.vertical])
+    values = _values(profile, locale, terms)
+    composer = _Composer(profile, locale, values, {k: str(v) for k, v in sources["ui"].items()})
+    labels = {k: composer.line(str(v)) for k, v in sources["ui"].items()}
+    palette, warnings = _palette(profile)
+
+    faq_src = sources["faq"]
+    sections = []
+    for section in faq_src["sections"]:
+        questions = []
+        for q in section["questions"]:
+            answer = composer.parts(q["answer"])
+            if answer:
+                questions.append(Question(id=q["id"], question=composer.line(q["question"]), answer=answer))
+        if questions:
+            sections.append(Section(id=section["id"], title=composer.line(section["title"]), questions=tuple(questions)))
+
+    info_src = sources["infographic"]
+    vertical_src = info_src["verticals"][profile.vertical]
+    steps = []
+    for step in info_src["steps"]:
+        if not composer.applies(step):
+            continue
+        body = composer.parts(step["body"])
+        if body:
+            steps.append(Step(id=step["id"], title=composer.line(step["title"]), body=body))
+    ctas = [
+        Cta(id=cta_id, label=composer.line(info_src["cta"][cta_id]), url=url)
+        for cta_id, url in (
+            ("booking", profile.links.booking),
+            ("billing", profile.links.billing),
+            ("homepage", profile.links.homepage),
+        )
+        if url
+    ]
+    infographic = Infographic(
+        title=composer.line(vertical_src["title"]),
+        subtitle=composer.line(vertical_src["subtitle"]),
+        steps_heading=composer.line(info_src["steps_heading"]),
+        steps=tuple(steps),
+        ctas=tuple(ctas),
+        help=composer.parts(info_src["help"]),
+        extra=composer.parts([{"prose": "extra_info"}]),
+        contact=composer.parts(info_src["contact"]),
+    )
+
+    font = profile.brand.font
+    return Content(
+        org_id=org_id,
+        locale=locale,
+        lang=locale,
+        dir="rtl" if locale.split("-")[0] in RTL_LANGUAGES else "ltr",
+        name=profile.name,
+        short_name=profile.short_name or profile.name,
+        vertical=profile.vertical,
+        page_size=profile.page_size,
+        colors=palette,
+        warnings=tuple(warnings),
+        logo=Logo(
+            path=f"org_profiles/{profile.brand.logo}",
+            kind=sniff((profiles_dir / profile.brand.logo).read_bytes()[:512]),
+            alt=_local(profile.brand.logo_alt, locale) or profile.name,
+        )
+        if profile.brand.logo
+        else None,
+        font=Font(
+            family=font.family,
+            regular=f"org_profiles/{font.regular}",
+            bold=f"org_profiles/{font.bold or font.regular}",
+            default=False,
+        )
+        if font
+        else Font(**DEFAULT_FONT, default=True),
+        terms=terms,
+        labels=labels,
+        links={k: v for k, v in profile.links.model_dump().items() if v},
+        phone=profile.contact.phone,
+        email=profile.contact.email,
+        social=tuple(Social(name=k, url=v) for k, v in profile.contact.social.items()),
+        faq=Faq(
+            title=composer.line(faq_src["title"]),
+            intro=composer.parts(faq_src["intro"]),
+            sections=tuple(sections),
+        ),
+        infographic=infographic,
+    )
+
+
+def _local(value: Any, locale: str) -> Any:
+    return value.get(locale) if isinstance(value, dict) else value
+
+
+def _values(profile: Profile, locale: str, terms: dict[str, str]) -> dict[str, Any]:
+    """Flat placeholder values: ``{org}``, ``{client}``, ``{links.booking}``…"""
+    values: dict[str, Any] = {"org": profile.name, "short": profile.short_name or profile.name, **terms}
+    for group in ("links", "contact", "policies", "features"):
+        for key, value in getattr(profile, group).model_dump().items():
+            values[f"{group}.{key}"] = value
+    values["extra_info"] = profile.extra_info
+    if profile.contact.phone:
+        values["tel"] = "tel:" + re.sub(r"[^0-9+]", "", profile.contact.phone)
+    if profile.contact.email:
+        values["mailto"] = "mailto:" + profile.contact.email
+    values["has_channels"] = bool(profile.contact.phone or profile.contact.email or profile.contact.social)
+    return {k: _local(v, locale) if not isinstance(v, list) else [_local(i, locale) for i in v] for k, v in values.items()}
+
+
+class _Composer:
+    """Turns source parts into blocks, filling placeholders and dropping what lacks data."""
+
+    def __init__(self, profile: Profile, locale: str, values: dict[str, Any], labels: dict[str, str]):
+        self.profile = profile
+        self.locale = locale
+        self.values = values
+        self.labels = labels
+
+    def applies(self, part: dict[str, Any]) -> bool:
+        if "verticals" in part and self.profile.vertical not in part["verticals"]:
+            return False
+        return all(self.values.get(key) for key in part.get("needs", ()))
+
+    def line(self, text: str) -> str:
+        """A plain one-line string (titles, labels) with placeholders filled."""
+        return _PLACEHOLDER.sub(lambda m: str(self.values.get(m.group(1)) or ""), text)
+
+    def parts(self, parts: list[dict[str, Any]]) -> tuple[Block, ...]:
+        blocks: list[Block] = []
+        for part in parts:
+            if self.applies(part):
+                blocks.extend(self._part(part))
+        return tuple(blocks)
+
+    def _part(self, part: dict[str, Any]) -> list[Block]:
+        if "text" in part:
+            return self._fill(richtext.parse(part["text"]))
+        if "prose" in part:
+            value = self.values.get(part["prose"])
+            return richtext.parse(value) if value else []
+        if "list" in part:
+            items = self.values.get(part["list"]) or []
+            return [Block(kind="ul", items=tuple((Run(text=str(i)),) for i in items))] if items else []
+        if "channels" in part:
+            return self._channels()
+        raise ValueError(f"unknown part {sorted(part)}")
+
+    def _channels(self) -> list[Block]:
+        items: list[tuple[Run, ...]] = []
+        if self.values.get("tel"):
+            items.append(self._label_link("channel_phone", self.values["contact.phone"], self.values["tel"]))
+        if self.values.get("mailto"):
+            items.append(self._label_link("channel_email", self.values["contact.email"], self.values["mailto"]))
+        for name, url in (self.values.get("contact.social") or {}).items():
+            items.append(self._label_link("channel_social", name, url))
+        return [Block(kind="ul", items=tuple(items))] if items else []
+
+    def _label_link(self, label: str, text: str, href: str) -> tuple[Run, ...]:
+        return (Run(text=self.labels[label] + " "), Run(text=text, href=href))
+
+    def _fill(self, blocks: list[Block]) -> list[Block]:
+        """Fill placeholders in run text and hrefs; drop the whole part if any is missing."""
+        out = []
+        for block in blocks:
+            items = []
+            for item in block.items:
+                runs = []
+                for run in item:
+                    text = self._sub(run.text)
+                    href = self._sub(run.href) if run.href else None
+                    if text is None or (run.href and href is None):
+                        return []
+                    runs.append(run.model_copy(update={"text": text, "href": href}))
+                items.append(tuple(runs))
+            out.append(block.model_copy(update={"items": tuple(items)}))
+        return out
+
+    def _sub(self, text: str) -> str | None:
+        missing = False
+
+        def value(match: re.Match[str]) -> str:
+            nonlocal missing
+            found = self.values.get(match.group(1))
+            if not found or not isinstance(found, str):
+                missing = True
+                return ""
+            return found
+
+        result = _PLACEHOLDER.sub(value, text)
+        return None if missing else result
+
+
+def _palette(profile: Profile) -> tuple[Colors, list[str]]:
+    brand = profile.brand
+    warnings: list[str] = []
+    background = brand.background
+    primary = brand.primary
+    secondary = brand.secondary or colors.mix(primary, "#000000", 0.35)
+
+    text = colors.adjust_for(brand.text, background, colors.BODY_TEXT)
+    if text != brand.text:
+        warnings.append(_warn("brand.text", brand.text, background, colors.BODY_TEXT, text, "body text"))
+
+    accent = colors.adjust_for(primary, background, colors.BODY_TEXT)
+    if accent != primary:
+        warnings.append(_warn("brand.primary", primary, background, colors.BODY_TEXT, accent, "headings and links"))
+
+    # Text on the header gradient and buttons must read on both ends.
+    on_primary = max(
+        (colors.WHITE, colors.INK),
+        key=lambda c: min(colors.contrast(c, primary), colors.contrast(c, secondary)),
+    )
+    button = colors.adjust_for(primary, on_primary, colors.BODY_TEXT)
+    if button != primary:
+        warnings.append(_warn("brand.primary", primary, on_primary, colors.BODY_TEXT, button, "button fills"))
+    if min(colors.contrast(on_primary, primary), colors.contrast(on_primary, secondary)) < colors.LARGE_TEXT:
+        primary_fill = colors.adjust_for(primary, on_primary, colors.LARGE_TEXT)
+        secondary_fill = colors.adjust_for(secondary, on_primary, colors.LARGE_TEXT)
+        warnings.append(
+            f"brand.primary/secondary {primary}/{secondary} under {on_primary} header text is below "
+            f"{colors.LARGE_TEXT}:1; the header uses {primary_fill}/{secondary_fill} instead"
+        )
+        primary, secondary = primary_fill, secondary_fill
+    muted = colors.adjust_for(colors.mix(text, background, 0.3), background, colors.BODY_TEXT)
+    palette = Colors(
+        primary=primary,
+        secondary=secondary,
+        background=background,
+        text=text,
+        accent=accent,
+        on_primary=on_primary,
+        button=button,
+        muted=muted,
+        tint=colors.mix(brand.primary, background, 0.92),
+    )
+    return palette, warnings
+
+
+def _warn(field: str, colour: str, against: str, minimum: float, used: str, where: str) -> str:
+    ratio = colors.contrast(colour, against)
+    return (
+        f"{field} {colour} on {against} has contrast {ratio:.1f}:1 (needs {minimum}:1); "
+        f"{where} use {used} instead"
+    )
+
+
+def load_content(path: Path) -> Content:
+    return Content.model_validate_json(path.read_bytes())
+
+
+def dump_content(content: Content) -> bytes:
+    return (content.model_dump_json(indent=1) + "\n").encode()

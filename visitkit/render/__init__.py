@@ -1,0 +1,37 @@
+"""Renderers: one module per output format, each a pure ``render(context) -> bytes``.
+
+A renderer module declares ``OUTPUT`` (its file name in ``build/<org>/<locale>/``)
+and ``TEMPLATES`` (project-relative files it reads; ``{vertical}`` is filled in),
+and keeps heavy imports inside functions so that listing tasks stays cheap.
+
+A renderer reads only its ``RenderContext``: the content model, the bytes of
+the files it may use (logo, fonts, icons, templates) and its options. It
+never opens files, reads the clock or touches the network, so the same
+context always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from visitkit.content import Content
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    content: Content
+    assets: Mapping[str, bytes]
+    """Project-relative path → bytes, for every file the renderer may read."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def asset(self, path: str) -> bytes:
+        try:
+            return self.assets[path]
+        except KeyError:
+            raise KeyError(f"renderer asked for {path!r}, which is not among its inputs") from None
+
+    def template(self, name: str) -> str:
+        """A text file from ``templates/`` (must be listed among the renderer's inputs)."""
+        return self.asset(f"templates/{name}").decode("utf-8")

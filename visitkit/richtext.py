@@ -1,0 +1,111 @@
+"""The small Markdown subset allowed in prose: emphasis, links and lists.
+
+Prose is parsed once into plain data (blocks of runs) so that every output
+format renders the same structure its own way and no format ever sees raw
+Markdown or HTML. Raw HTML in the input is kept as literal text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, ConfigDict
+
+# "zero" turns every rule off; we switch on only the documented subset.
+_MD = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False}).enable(
+    ["emphasis", "link", "list", "newline", "escape", "backticks"]
+)
+
+
+class Run(BaseModel):
+    """A stretch of text with one style, optionally a link."""
+
+    model_config = ConfigDict(frozen=True)
+    text: str
+    strong: bool = False
+    em: bool = False
+    href: str | None = None
+
+
+class Block(BaseModel):
+    """A paragraph (``items`` has one entry) or a bulleted/numbered list."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["p", "ul", "ol"] = "p"
+    items: tuple[tuple[Run, ...], ...]
+
+
+def parse(text: str) -> list[Block]:
+    """Parse Markdown-subset ``text`` into blocks of runs."""
+    blocks: list[Block] = []
+    list_kind: str | None = None
+    list_items: list[tuple[Run, ...]] = []
+    depth = 0  # nested lists are flattened into their outermost list
+    for token in _MD.parse(text):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            if depth == 0:
+                list_kind = "ul" if token.type == "bullet_list_open" else "ol"
+                list_items = []
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            if depth == 0:
+                blocks.append(Block(kind=list_kind, items=tuple(list_items)))  # type: ignore[arg-type]
+                list_kind = None
+        elif token.type == "inline":
+            runs = _inline_runs(token.children or [])
+            if not runs:
+                continue
+            if list_kind:
+                list_items.append(runs)
+            else:
+                blocks.append(Block(kind="p", items=(runs,)))
+    return blocks
+
+
+def _inline_runs(children) -> tuple[Run, ...]:
+    runs: list[Run] = []
+    strong = em = 0
+    href: str | None = None
+    for child in children:
+        kind = child.type
+        if kind == "strong_open":
+            strong += 1
+        elif kind == "strong_close":
+            strong -= 1
+        elif kind == "em_open":
+            em += 1
+        elif kind == "em_close":
+            em -= 1
+        elif kind == "link_open":
+            # markdown-it percent-encodes hrefs; keep what the author wrote.
+            href = unquote(str(child.attrs.get("href", "")))
+        elif kind == "link_close":
+            href = None
+        elif kind in ("text", "code_inline"):
+            _append(runs, Run(text=child.content, strong=bool(strong), em=bool(em), href=href))
+        elif kind in ("softbreak", "hardbreak"):
+            _append(runs, Run(text=" ", strong=bool(strong), em=bool(em), href=href))
+    return tuple(runs)
+
+
+def _append(runs: list[Run], run: Run) -> None:
+    """Merge with the previous run when the style is the same."""
+    if run.text == "":
+        return
+    if runs and runs[-1].model_copy(update={"text": ""}) == run.model_copy(update={"text": ""}):
+        runs[-1] = runs[-1].model_copy(update={"text": runs[-1].text + run.text})
+    else:
+        runs.append(run)
+
+
+def links(blocks: list[Block]) -> list[str]:
+    """Every href in ``blocks``, in order."""
+    return [run.href for block in blocks for item in block.items for run in item if run.href]
+
+
+def plain(blocks: list[Block]) -> str:
+    """The blocks as plain text, without link targets."""
+    return "\n".join(" ".join("".join(r.text for r in item) for item in b.items) for b in blocks)
