@@ -12,7 +12,7 @@ import pytest
 from visitkit import sources
 from visitkit.content import Content, build_content
 from visitkit.profile import load_profile
-from visitkit.render import RenderContext
+from visitkit.render import RenderContext, renderer_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,7 +42,8 @@ def make_content(org: str = "sample", locale: str | None = None, profiles_dir: P
 def make_context(module: str, content: Content, **options) -> RenderContext:
     """The context the pipeline would give ``module`` for ``content``."""
     renderer = importlib.import_module(module)
-    names = [t.format(vertical=content.vertical) for t in renderer.TEMPLATES] + content.asset_paths()
+    logo = content.logo.path if content.logo else None
+    names = renderer_inputs(renderer, content.vertical, logo, [content.font.regular, content.font.bold])
     assets = {name: (ROOT / name).read_bytes() for name in names}
     return RenderContext(content=content, assets=assets, options=options)
 

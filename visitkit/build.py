@@ -65,3 +65,11 @@ def render(module: str, content_path: str, inputs: list[str], target: str, optio
     assets = {name: Path(name).read_bytes() for name in inputs}
     context = RenderContext(content=load_content(Path(content_path)), assets=assets, options=options)
     write_atomic(Path(target), renderer.render(context))
+
+
+def missing_profile(path: str) -> TaskFailed:
+    return TaskFailed(f"{path}: no such profile (asked for with org=)")
+
+
+def schema(target: str) -> None:
+    write_atomic(Path(target), profile_mod.json_schema().encode())

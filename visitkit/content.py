@@ -146,13 +146,6 @@ class Content(Model):
     faq: Faq
     infographic: Infographic
 
-    def asset_paths(self) -> list[str]:
-        """Project-relative files the renderers read (logo and fonts)."""
-        paths = [self.font.regular, self.font.bold]
-        if self.logo:
-            paths.append(self.logo.path)
-        return sorted(set(paths))
-
 
 # ------------------------------------------------------------------ building
 

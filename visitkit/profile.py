@@ -153,14 +153,14 @@ def _asset(value: str, info: ValidationInfo, kinds: tuple[str, ...]) -> str:
     if not path.is_relative_to(org_dir):
         raise _fail("path", "expected a path inside {org}/, got {got}", org=org_id, got=repr(value))
     if not path.is_file():
-        raise _fail("missing", "file not found: {got}", got=repr(value))
+        raise _fail("file_missing", "file not found: {got}", got=repr(value))
     size = path.stat().st_size
     limit = MAX_FONT_BYTES if "font" in kinds else MAX_IMAGE_BYTES
     if size > limit:
         raise _fail("size", "file is {size} bytes, the limit is {limit}", size=size, limit=limit)
     kind = sniff(path.read_bytes()[:512])
     if kind not in kinds:
-        wanted = " or ".join(k.upper() for k in kinds)
+        wanted = " or ".join({"font": "TTF or OTF font"}.get(k, k.upper()) for k in kinds)
         raise _fail("type", "expected a {wanted} file, got {got}", wanted=wanted, got=kind or "unknown content")
     if kind in ("png", "jpeg"):
         _check_raster(path)
@@ -361,24 +361,24 @@ class Profile(Strict):
 
 
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML loader (libyaml when present) that rejects duplicate keys and aliases."""
+    """Safe YAML loader (libyaml when present) that rejects duplicate keys and aliases.
 
-    def compose_node(self, parent, index):  # noqa: ANN001
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+    Rejecting aliases also defuses "billion laughs" expansion bombs.
+    """
+
+    def construct_object(self, node, deep=False):  # noqa: ANN001
+        if node in self.constructed_objects:
             raise yaml.constructor.ConstructorError(
-                None, None, "aliases (*name) are not allowed in profiles", event.start_mark
+                None, None, "aliases (*name) are not allowed in profiles", node.start_mark
             )
-        return super().compose_node(parent, index)
+        return super().construct_object(node, deep)
 
     def construct_mapping(self, node, deep=False):  # noqa: ANN001
         seen: set = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)
 

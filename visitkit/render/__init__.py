@@ -1,8 +1,9 @@
 """Renderers: one module per output format, each a pure ``render(context) -> bytes``.
 
-A renderer module declares ``OUTPUT`` (its file name in ``build/<org>/<locale>/``)
-and ``TEMPLATES`` (project-relative files it reads; ``{vertical}`` is filled in),
-and keeps heavy imports inside functions so that listing tasks stays cheap.
+A renderer module declares ``OUTPUT`` (its file name in ``build/<org>/<locale>/``),
+``TEMPLATES`` (project-relative files it reads; ``{vertical}`` is filled in) and,
+when it does not read both, ``ASSETS`` (a subset of ``("logo", "font")``). It keeps
+heavy imports inside functions so that listing tasks stays cheap.
 
 A renderer reads only its ``RenderContext``: the content model, the bytes of
 the files it may use (logo, fonts, icons, templates) and its options. It
@@ -12,7 +13,8 @@ context always gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from types import ModuleType
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,3 +37,14 @@ class RenderContext:
     def template(self, name: str) -> str:
         """A text file from ``templates/`` (must be listed among the renderer's inputs)."""
         return self.asset(f"templates/{name}").decode("utf-8")
+
+
+def renderer_inputs(module: ModuleType, vertical: str, logo: str | None, fonts: Sequence[str]) -> list[str]:
+    """Every project-relative file ``module`` reads for one org: its exact task dependencies."""
+    uses = getattr(module, "ASSETS", ("logo", "font"))
+    files = {template.format(vertical=vertical) for template in module.TEMPLATES}
+    if "logo" in uses and logo:
+        files.add(logo)
+    if "font" in uses:
+        files.update(fonts)
+    return sorted(files)

@@ -1,0 +1,197 @@
+"""Profile loading and validation: every problem reported at once, one exact line each."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from visitkit.profile import ProfileError, json_schema, load_profile
+
+LOCALES = {"en", "es"}
+
+MINIMAL = """\
+name: Acme Clinic
+vertical: healthcare
+brand:
+  primary: "#0B6E4F"
+links:
+  booking: https://acme.example/book
+"""
+
+
+@pytest.fixture
+def profiles(tmp_path: Path) -> Path:
+    folder = tmp_path / "org_profiles"
+    (folder / "acme").mkdir(parents=True)
+    shutil.copy(ROOT / "org_profiles/sample/logo.png", folder / "acme/logo.png")
+    shutil.copy(ROOT / "templates/fonts/Inter-Regular.otf", folder / "acme/brand.otf")
+    return folder
+
+
+def errors(profiles: Path, text: str, name: str = "acme") -> list[str]:
+    path = profiles / f"{name}.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path, LOCALES, display=f"org_profiles/{name}.yaml")
+    return caught.value.lines
+
+
+def test_minimal_profile_gets_defaults(profiles: Path):
+    path = profiles / "acme.yaml"
+    path.write_text(MINIMAL)
+    profile = load_profile(path, LOCALES)
+    assert profile.locales == ["en"]
+    assert profile.page_size == "a4"
+    assert profile.brand.primary == "#0B6E4F"
+    assert profile.links.join_help.startswith("https://support.microsoft.com/")
+    assert profile.features.sms_reminders is False
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("  primary: \"#0B6E4F\"", "  primary: blue"),
+         "org_profiles/acme.yaml: brand.primary: expected a colour like #1A2B3C, got 'blue'"),
+        (("vertical: healthcare", "vertical: dental"),
+         "org_profiles/acme.yaml: vertical: expected one of healthcare, financial, retail or generic, got 'dental'"),
+        (("  booking: https://acme.example/book", "  booking: javascript:alert(1)"),
+         "org_profiles/acme.yaml: links.booking: expected a https: or http: URL, got 'javascript:alert(1)'"),
+        (("  booking: https://acme.example/book", "  booking: /book"),
+         "org_profiles/acme.yaml: links.booking: expected a https: or http: URL, got '/book'"),
+        (("name: Acme Clinic\n", ""), "org_profiles/acme.yaml: name: required field is missing"),
+        (("vertical: healthcare", "vertical: healthcare\nlocales: [en, fr]"),
+         "org_profiles/acme.yaml: locales: expected one of en, es, got 'fr'"),
+        (("vertical: healthcare", "vertical: healthcare\nlocales: [en, en]"),
+         "org_profiles/acme.yaml: locales: each locale may appear once, got ['en', 'en']"),
+        (("vertical: healthcare", "vertical: healthcare\npage_size: a5"),
+         "org_profiles/acme.yaml: page_size: expected one of a4 or letter, got 'a5'"),
+        (("  primary: \"#0B6E4F\"", "  primary: \"#0B6E4F\"\n  secondry: \"#000000\""),
+         "org_profiles/acme.yaml: brand: unknown key 'secondry'; did you mean 'secondary'?"),
+        (("vertical: healthcare", "vertical: healthcare\nfeatures:\n  sms_reminder: true"),
+         "org_profiles/acme.yaml: features: unknown key 'sms_reminder'; did you mean 'sms_reminders'?"),
+        (("vertical: healthcare", "vertical: healthcare\ncontact:\n  phone: call us"),
+         "org_profiles/acme.yaml: contact.phone: expected a phone number like +1 555 010 2000, got 'call us'"),
+        (("vertical: healthcare", "vertical: healthcare\ncontact:\n  email: nobody"),
+         "org_profiles/acme.yaml: contact.email: expected an email address like help@example.org, got 'nobody'"),
+        (("vertical: healthcare", "vertical: healthcare\nfeatures:\n  sms_reminders: maybe"),
+         "org_profiles/acme.yaml: features.sms_reminders: expected true or false, got 'maybe'"),
+        (("vertical: healthcare", "vertical: healthcare\nextra_info: 5"),
+         "org_profiles/acme.yaml: extra_info: expected text, got 5"),
+        (("vertical: healthcare", "vertical: healthcare\nlocales: [en, es]\nextra_info: {en: Bring your card.}"),
+         "org_profiles/acme.yaml: extra_info: expected a translation for each of the profile's locales (en, es), "
+         "missing es"),
+        (("vertical: healthcare", "vertical: healthcare\nextra_info: 'See [our page](ftp://acme.example/x)'"),
+         "org_profiles/acme.yaml: extra_info: expected a https: or http: or mailto: or tel: URL, "
+         "got 'ftp://acme.example/x'"),
+        (("  primary: \"#0B6E4F\"", "  primary: \"#0B6E4F\"\n  logo: ../../etc/passwd"),
+         "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got '../../etc/passwd'"),
+        (("  primary: \"#0B6E4F\"", "  primary: \"#0B6E4F\"\n  logo: acme/missing.png"),
+         "org_profiles/acme.yaml: brand.logo: file not found: 'acme/missing.png'"),
+        (("  primary: \"#0B6E4F\"", "  primary: \"#0B6E4F\"\n  font:\n    family: 'Bad;Font'\n    regular: acme/brand.otf"),
+         "org_profiles/acme.yaml: brand.font.family: expected a font family name of letters, digits, spaces and '-',"
+         " got 'Bad;Font'"),
+    ],
+)
+def test_each_problem_has_one_exact_line(profiles: Path, change: tuple[str, str], expected: str):
+    assert change[0] in MINIMAL
+    assert errors(profiles, MINIMAL.replace(change[0], change[1])) == [expected]
+
+
+def test_all_problems_reported_at_once(profiles: Path):
+    lines = errors(
+        profiles,
+        """\
+        name: Acme
+        vertical: healthcare
+        brand:
+          primary: blue
+          logo: ../x.png
+        links:
+          booking: javascript:alert(1)
+        colour: red
+        """,
+    )
+    assert lines == [
+        "org_profiles/acme.yaml: brand.primary: expected a colour like #1A2B3C, got 'blue'",
+        "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got '../x.png'",
+        "org_profiles/acme.yaml: links.booking: expected a https: or http: URL, got 'javascript:alert(1)'",
+        "org_profiles/acme.yaml: unknown key 'colour'",
+    ]
+
+
+def test_yaml_syntax_error_names_line_and_column(profiles: Path):
+    lines = errors(profiles, "name: Acme\nbrand: [unclosed\n")
+    assert len(lines) == 1
+    assert lines[0].startswith("org_profiles/acme.yaml:3:1: YAML error: ")
+
+
+def test_duplicate_keys_and_aliases_are_rejected(profiles: Path):
+    assert errors(profiles, MINIMAL + "name: Other\n") == [
+        "org_profiles/acme.yaml:7:1: YAML error: duplicate key 'name'"
+    ]
+    lines = errors(profiles, MINIMAL.replace("name: Acme Clinic", "x: &a Acme\nname: *a"))
+    assert lines == ["org_profiles/acme.yaml:1:4: YAML error: aliases (*name) are not allowed in profiles"]
+
+
+def test_file_name_must_be_an_org_id(profiles: Path):
+    assert errors(profiles, MINIMAL, name="Acme Clinic") == [
+        "org_profiles/Acme Clinic.yaml: the file name must be an org id like 'acme-clinic' (a-z, 0-9, '-')"
+    ]
+
+
+def test_logo_type_is_checked_by_content(profiles: Path):
+    (profiles / "acme/logo.svg").write_bytes((profiles / "acme/logo.png").read_bytes())
+    (profiles / "acme/fake.png").write_text("not an image")
+    text = MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/fake.png')
+    assert errors(profiles, text) == [
+        "org_profiles/acme.yaml: brand.logo: expected a PNG or JPEG or SVG file, got unknown content"
+    ]
+    # a PNG named .svg is accepted as what it is
+    path = profiles / "acme.yaml"
+    path.write_text(MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/logo.svg'))
+    assert load_profile(path, LOCALES).brand.logo == "acme/logo.svg"
+
+
+def test_svg_logo_may_not_reach_outside(profiles: Path):
+    (profiles / "acme/logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        '<image xlink:href="https://tracker.example/x.png"/></svg>'
+    )
+    text = MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/logo.svg')
+    assert errors(profiles, text) == [
+        "org_profiles/acme.yaml: brand.logo: SVG must not reference other files or URLs (https://tracker.example/x.png)"
+    ]
+
+
+def test_symlink_escaping_the_org_folder_is_rejected(profiles: Path, tmp_path: Path):
+    outside = tmp_path / "secret.png"
+    shutil.copy(profiles / "acme/logo.png", outside)
+    (profiles / "acme/link.png").symlink_to(outside)
+    text = MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/link.png')
+    assert errors(profiles, text) == ["org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got 'acme/link.png'"]
+
+
+def test_localized_prose_picks_up_every_locale(profiles: Path):
+    path = profiles / "acme.yaml"
+    path.write_text(MINIMAL + "locales: [en, es]\nextra_info: {en: Bring your card., es: Traiga su tarjeta.}\n")
+    assert load_profile(path, LOCALES).extra_info == {"en": "Bring your card.", "es": "Traiga su tarjeta."}
+
+
+def test_example_profiles_are_valid():
+    for path in sorted((ROOT / "org_profiles").glob("*.yaml")):
+        load_profile(path, LOCALES)
+
+
+def test_committed_json_schema_is_current():
+    committed = ROOT / "org_profiles/profile.schema.json"
+    assert committed.read_text(encoding="utf-8") == json_schema(), "run `doit schema`"
+    schema = json.loads(json_schema())
+    assert schema["properties"]["brand"]["$ref"]
+    assert "primary" in json.dumps(schema["$defs"]["Brand"])
+    # field documentation reaches the schema (editors show it)
+    assert "The online booking page" in schema["$defs"]["Links"]["properties"]["booking"]["description"]
