@@ -195,3 +195,24 @@ def test_committed_json_schema_is_current():
     assert "primary" in json.dumps(schema["$defs"]["Brand"])
     # field documentation reaches the schema (editors show it)
     assert "The online booking page" in schema["$defs"]["Links"]["properties"]["booking"]["description"]
+
+
+def test_readme_documents_every_field():
+    from pydantic import BaseModel
+
+    from visitkit.profile import Profile
+
+    def paths(model: type[BaseModel], prefix: str = ""):
+        for name, field in model.model_fields.items():
+            nested = [t for t in getattr(field.annotation, "__args__", (field.annotation,)) if isinstance(t, type)]
+            sub = next((t for t in nested if issubclass(t, BaseModel)), None)
+            if sub is not None and name != "font":
+                yield from paths(sub, f"{prefix}{name}.")
+            elif sub is not None:
+                yield from (f"{prefix}{name}.{n}" for n in sub.model_fields)
+            else:
+                yield prefix + name
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [p for p in paths(Profile) if f"| `{p}` |" not in readme]
+    assert missing == []

@@ -1,0 +1,180 @@
+"""The doit pipeline, run for real in a temporary copy of the project.
+
+Each rule of incremental building is proven by editing one input and
+checking exactly which tasks ran.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from visitkit import tasks
+
+COPIED = ("dodo.py", "visitkit", "sources", "templates", "org_profiles")
+OUTPUT_FILES = ("faq.html", "faq.fragment.html", "infographic.pdf", "infographic.pptx")
+
+
+def doit(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONHASHSEED": "random"}
+    return subprocess.run(
+        [sys.executable, "-m", "doit", *args], cwd=project, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def ran(result: subprocess.CompletedProcess[str]) -> set[str]:
+    """Names of the tasks a run executed."""
+    return set(re.findall(r"^\.  (\S+)$", result.stdout, re.MULTILINE))
+
+
+def example_orgs() -> dict[str, list[str]]:
+    orgs, _ = tasks.scan()
+    return {org.id: list(org.locales) for org in orgs}
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A copy of the project after one full serial build."""
+    project = tmp_path_factory.mktemp("built")
+    for name in COPIED:
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
+    result = doit(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    """A private copy of the built project, doit state included."""
+    copy = tmp_path / "project"
+    shutil.copytree(built, copy, symlinks=True)
+    return copy
+
+
+def test_full_build_writes_every_output(built: Path):
+    orgs = example_orgs()
+    assert len(orgs) >= 4
+    for org_id, locales in orgs.items():
+        for locale in locales:
+            for name in OUTPUT_FILES:
+                path = built / "build" / org_id / locale / name
+                assert path.is_file() and path.stat().st_size > 0, path
+
+
+def test_noop_run_executes_nothing(project: Path):
+    result = doit(project)
+    assert result.returncode == 0
+    assert ran(result) == set()
+
+
+def test_yaml_comment_rebuilds_nothing_downstream(project: Path):
+    org = next(iter(example_orgs()))
+    with (project / f"org_profiles/{org}.yaml").open("a") as handle:
+        handle.write("# a comment changes no validated field\n")
+    assert ran(doit(project)) == {f"validate:{org}"}
+
+
+def test_profile_edit_rebuilds_only_that_org(project: Path):
+    orgs = example_orgs()
+    org = next(iter(orgs))
+    path = project / f"org_profiles/{org}.yaml"
+    text = path.read_text()
+    path.write_text(re.sub(r"(?m)^name: .*$", "name: Renamed Organisation", text, count=1))
+    executed = ran(doit(project))
+    expected = {f"validate:{org}"} | {
+        f"{group}:{org}/{locale}" for locale in orgs[org] for group in ("content", *tasks.OUTPUTS)
+    }
+    assert executed == expected
+
+
+def test_renderer_edit_rebuilds_only_its_format(project: Path):
+    with (project / "visitkit/render/pptx.py").open("a") as handle:
+        handle.write("\n# an edit to the PowerPoint renderer\n")
+    expected = {f"pptx:{org}/{locale}" for org, locales in example_orgs().items() for locale in locales}
+    assert ran(doit(project)) == expected
+
+
+def test_locale_sources_edit_rebuilds_only_that_locale(project: Path):
+    path = project / "sources/es/infographic.yaml"
+    text = path.read_text()
+    title = re.search(r"(?m)^    title: (.*)$", text).group(1)
+    path.write_text(text.replace(title, title + " ya", 1))
+    spanish = [(org, "es") for org, locales in example_orgs().items() if "es" in locales]
+    assert spanish, "the examples must include a Spanish locale"
+    expected = {f"{group}:{org}/es" for org, _ in spanish for group in ("content", *tasks.OUTPUTS)}
+    assert ran(doit(project)) == expected
+
+
+def test_broken_profile_fails_alone(project: Path):
+    orgs = example_orgs()
+    broken, other = list(orgs)[:2]
+    path = project / f"org_profiles/{broken}.yaml"
+    path.write_text(re.sub(r'(?m)^(  primary: ).*$', r"\1blue", path.read_text(), count=1))
+    # the other org changes too, and must still build
+    other_path = project / f"org_profiles/{other}.yaml"
+    other_path.write_text(re.sub(r"(?m)^name: .*$", "name: Still Builds", other_path.read_text(), count=1))
+    result = doit(project)
+    assert result.returncode != 0
+    assert f"org_profiles/{broken}.yaml: brand.primary: expected a colour like #1A2B3C, got 'blue'" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert f"pdf:{other}/{orgs[other][0]}" in ran(result)
+    assert not any(name.split(":", 1)[1].startswith(f"{broken}/") for name in ran(result) if ":" in name)
+
+
+def test_deleted_profile_removes_its_outputs(project: Path):
+    org = next(iter(example_orgs()))
+    (project / f"org_profiles/{org}.yaml").unlink()
+    result = doit(project)
+    assert result.returncode == 0, result.stdout
+    assert not (project / "build" / org).exists()
+    assert ran(doit(project)) == set()
+
+
+def test_org_selection_builds_only_those(project: Path):
+    shutil.rmtree(project / "build")
+    (project / ".doit.db").unlink()
+    org = next(iter(example_orgs()))
+    result = doit(project, f"org={org}")
+    assert result.returncode == 0, result.stdout
+    assert {p.name for p in (project / "build").iterdir() if not p.name.startswith(".")} == {org}
+    result = doit(project, "org=no-such-org")
+    assert result.returncode != 0
+    assert "org_profiles/no-such-org.yaml: no such profile" in result.stdout
+
+
+def test_parallel_build_gives_the_same_bytes(built: Path, project: Path):
+    shutil.rmtree(project / "build")
+    (project / ".doit.db").unlink()
+    result = doit(project, "-n", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert hashes(project / "build") == hashes(built / "build")
+
+
+def test_clean_removes_outputs(project: Path):
+    result = doit(project, "clean")
+    assert result.returncode == 0, result.stderr
+    left = [p for p in (project / "build").rglob("*") if p.is_file()]
+    assert left == []
+
+
+def test_task_groups_are_documented(project: Path):
+    listing = doit(project, "list").stdout
+    for group in ("validate", "content", *tasks.OUTPUTS, "prune", "schema"):
+        assert re.search(rf"(?m)^{group}\s+\S", listing), group

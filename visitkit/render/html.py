@@ -1,0 +1,172 @@
+"""Shared HTML machinery for the FAQ page and the FAQ fragment.
+
+Both renderers use one Jinja environment whose only loader is the renderer's
+own inputs (``context.assets``): a template that is not listed in the
+module's ``TEMPLATES`` cannot be read. Autoescape is on for every template,
+so profile text can never become markup. Values that land in CSS (colours,
+the font family, the scope class) are re-checked here, because HTML escaping
+does not make a CSS value safe.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from visitkit import colors
+from visitkit.render import RenderContext
+
+if TYPE_CHECKING:  # jinja2 is imported lazily: listing tasks must stay cheap
+    import jinja2
+
+    from visitkit.content import Colors
+    from visitkit.richtext import Block, Run
+
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+_FAMILY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{0,62}")
+_TEMPLATE_PREFIX = "templates/"
+# Used after the brand family, so the page never needs a web font: every visitor's own UI font.
+SYSTEM_FONTS = (
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif, '
+    '"Apple Color Emoji", "Segoe UI Emoji"'
+)
+
+
+def render(context: RenderContext, template: str, **variables: Any) -> bytes:
+    """Render ``template`` (a name under ``templates/``) with the shared variables."""
+    content = context.content
+    env = environment(context.assets)
+    html = env.get_template(template).render(
+        c=content,
+        labels=content.labels,
+        p=palette(content.colors),
+        scope=scope_class(content.org_id),
+        font_stack=font_stack(content.font.family),
+        booking=next((cta for cta in content.infographic.ctas if cta.id == "booking"), None),
+        other_ctas=[cta for cta in content.infographic.ctas if cta.id != "booking"],
+        **variables,
+    )
+    # One trailing newline, LF only: the same context always gives the same bytes.
+    return (html.strip() + "\n").encode("utf-8")
+
+
+def environment(assets: Mapping[str, bytes]) -> jinja2.Environment:
+    """The Jinja environment over the Jinja templates among ``assets``."""
+    sources = tuple(
+        sorted(
+            (name[len(_TEMPLATE_PREFIX) :], data.decode("utf-8"))
+            for name, data in assets.items()
+            if name.startswith(_TEMPLATE_PREFIX) and name.endswith(".j2")
+        )
+    )
+    return _environment(sources)
+
+
+@functools.lru_cache(maxsize=8)  # a warm worker renders many orgs with the same template files
+def _environment(sources: tuple[tuple[str, str], ...]) -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(dict(sources)),
+        autoescape=True,  # every template, whatever its extension (CSS included in <style> too)
+        undefined=jinja2.StrictUndefined,  # a missing label fails the build instead of printing nothing
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
+    )
+    env.filters["blocks"] = visible_blocks
+    env.filters["link_groups"] = link_groups
+    env.filters["plain"] = plain_text
+    return env
+
+
+# ------------------------------------------------------------------ values
+
+
+def palette(c: Colors) -> dict[str, str]:
+    """``content.colors`` plus the few derived colours the HTML needs, every one checked."""
+    base = {name: _colour(value) for name, value in c.model_dump().items()}
+    on = base["on_primary"]
+    return {
+        **base,
+        # Panels use the tint: text and links on it must still pass 4.5:1.
+        "tint_text": colors.adjust_for(base["text"], base["tint"], colors.BODY_TEXT),
+        "tint_accent": colors.adjust_for(base["accent"], base["tint"], colors.BODY_TEXT),
+        "tint_muted": colors.adjust_for(base["muted"], base["tint"], colors.BODY_TEXT),
+        # Hairlines and card edges: decorative, the layout does not depend on them.
+        "border": colors.mix(base["text"], base["background"], 0.86),
+        "tint_border": colors.mix(base["accent"], base["tint"], 0.8),
+        # Soft highlights on the brand gradient.
+        "glow": _rgba(on, 0.10),
+        "glow_strong": _rgba(on, 0.18),
+    }
+
+
+def scope_class(org_id: str) -> str:
+    """A CSS class unique to the organisation: ``vk-faq-<org-id>``."""
+    safe = re.sub(r"[^a-z0-9-]", "-", org_id.lower()).strip("-") or "org"
+    return f"vk-faq-{safe}"
+
+
+def font_stack(family: str) -> str:
+    """The brand family (used when the visitor has it installed, never downloaded), then system fonts."""
+    if _FAMILY.fullmatch(family):
+        return f'"{family}", {SYSTEM_FONTS}'
+    return SYSTEM_FONTS
+
+
+def heading_level(value: Any, low: int = 2, high: int = 5) -> int:
+    """A validated heading level option (questions use ``level + 1``)."""
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"heading_level must be a whole number from {low} to {high}, got {value!r}") from None
+    if not low <= level <= high or isinstance(value, bool) or (isinstance(value, float) and value != level):
+        raise ValueError(f"heading_level must be a whole number from {low} to {high}, got {value!r}")
+    return level
+
+
+def _colour(value: str) -> str:
+    if not _HEX.fullmatch(value):
+        raise ValueError(f"expected a #RRGGBB colour, got {value!r}")
+    return value.upper()
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha:.2f})"
+
+
+# ---------------------------------------------------------------- richtext
+
+
+def visible_blocks(blocks: Iterable[Block]) -> list[tuple[str, list[tuple[Run, ...]]]]:
+    """Blocks as ``(kind, items)`` without empty runs, items or blocks: no empty <p> or <li>."""
+    out = []
+    for block in blocks:
+        items = [tuple(r for r in item if r.text) for item in block.items]
+        items = [item for item in items if "".join(r.text for r in item).strip()]
+        if items:
+            out.append((block.kind, items))
+    return out
+
+
+def link_groups(runs: Iterable[Run]) -> list[tuple[str | None, list[Run]]]:
+    """Consecutive runs that share a link target, so a partly bold link is still one <a>."""
+    groups: list[tuple[str | None, list[Run]]] = []
+    for run in runs:
+        if groups and groups[-1][0] == run.href:
+            groups[-1][1].append(run)
+        else:
+            groups.append((run.href, [run]))
+    return groups
+
+
+def plain_text(blocks: Iterable[Block]) -> str:
+    """Blocks as one line of plain text (meta description, JSON-LD)."""
+    return " ".join(
+        " ".join("".join(r.text for r in item).strip() for item in items) for _, items in visible_blocks(blocks)
+    ).strip()
