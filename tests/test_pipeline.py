@@ -114,8 +114,7 @@ def test_renderer_edit_rebuilds_only_its_format(project: Path):
 def test_locale_sources_edit_rebuilds_only_that_locale(project: Path):
     path = project / "sources/es/infographic.yaml"
     text = path.read_text()
-    title = re.search(r"(?m)^    title: (.*)$", text).group(1)
-    path.write_text(text.replace(title, title + " ya", 1))
+    path.write_text(re.sub(r"(?m)^steps_heading: (.*)$", r"steps_heading: \1 ya", text, count=1))
     spanish = [(org, "es") for org, locales in example_orgs().items() if "es" in locales]
     assert spanish, "the examples must include a Spanish locale"
     expected = {f"{group}:{org}/es" for org, _ in spanish for group in ("content", *tasks.OUTPUTS)}

@@ -92,7 +92,8 @@ def test_minimal_profile_gets_defaults(profiles: Path):
          "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got '../../etc/passwd'"),
         (("  primary: \"#0B6E4F\"", "  primary: \"#0B6E4F\"\n  logo: acme/missing.png"),
          "org_profiles/acme.yaml: brand.logo: file not found: 'acme/missing.png'"),
-        (("  primary: \"#0B6E4F\"", "  primary: \"#0B6E4F\"\n  font:\n    family: 'Bad;Font'\n    regular: acme/brand.otf"),
+        (("  primary: \"#0B6E4F\"",
+          "  primary: \"#0B6E4F\"\n  font:\n    family: 'Bad;Font'\n    regular: acme/brand.otf"),
          "org_profiles/acme.yaml: brand.font.family: expected a font family name of letters, digits, spaces and '-',"
          " got 'Bad;Font'"),
     ],
@@ -173,7 +174,9 @@ def test_symlink_escaping_the_org_folder_is_rejected(profiles: Path, tmp_path: P
     shutil.copy(profiles / "acme/logo.png", outside)
     (profiles / "acme/link.png").symlink_to(outside)
     text = MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/link.png')
-    assert errors(profiles, text) == ["org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got 'acme/link.png'"]
+    assert errors(profiles, text) == [
+        "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got 'acme/link.png'"
+    ]
 
 
 def test_localized_prose_picks_up_every_locale(profiles: Path):

@@ -37,7 +37,7 @@ def contrast(a: str, b: str) -> float:
 def mix(a: str, b: str, t: float) -> str:
     """``a`` moved ``t`` (0–1) of the way towards ``b``."""
     ra, rb = _rgb(a), _rgb(b)
-    return _hex(tuple(x + (y - x) * t for x, y in zip(ra, rb)))
+    return _hex(tuple(x + (y - x) * t for x, y in zip(ra, rb, strict=True)))
 
 
 def readable_on(background: str, minimum: float = BODY_TEXT) -> str:

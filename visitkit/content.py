@@ -172,7 +172,8 @@ def build_content(
             if answer:
                 questions.append(Question(id=q["id"], question=composer.line(q["question"]), answer=answer))
         if questions:
-            sections.append(Section(id=section["id"], title=composer.line(section["title"]), questions=tuple(questions)))
+            title = composer.line(section["title"])
+            sections.append(Section(id=section["id"], title=title, questions=tuple(questions)))
 
     info_src = sources["infographic"]
     vertical_src = info_src["verticals"][profile.vertical]
@@ -261,7 +262,11 @@ def _values(profile: Profile, locale: str, terms: dict[str, str]) -> dict[str, A
     if profile.contact.email:
         values["mailto"] = "mailto:" + profile.contact.email
     values["has_channels"] = bool(profile.contact.phone or profile.contact.email or profile.contact.social)
-    return {k: _local(v, locale) if not isinstance(v, list) else [_local(i, locale) for i in v] for k, v in values.items()}
+    social = values.pop("contact.social")  # name → URL, not a mapping of translations
+    localized = {
+        k: [_local(i, locale) for i in v] if isinstance(v, list) else _local(v, locale) for k, v in values.items()
+    }
+    return {**localized, "contact.social": social}
 
 
 class _Composer:

@@ -461,7 +461,8 @@ def _error_lines(exc: ValidationError) -> list[str]:
                       "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping"}[kind]
             lines.append(f"{where}: expected {wanted}, got {_describe(error['input'])}")
         elif kind == "string_too_long":
-            lines.append(f"{where}: expected at most {error['ctx']['max_length']} characters, got {len(error['input'])}")
+            limit, got = error["ctx"]["max_length"], len(error["input"])
+            lines.append(f"{where}: expected at most {limit} characters, got {got}")
         elif kind == "string_too_short" or kind == "too_short":
             lines.append(f"{where}: must not be empty")
         elif kind == "string_pattern_mismatch":

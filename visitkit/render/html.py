@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # jinja2 is imported lazily: listing tasks must stay cheap
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 _FAMILY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{0,62}")
 _TEMPLATE_PREFIX = "templates/"
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 # Used after the brand family, so the page never needs a web font: every visitor's own UI font.
 SYSTEM_FONTS = (
     'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif, '
@@ -48,7 +49,9 @@ def render(context: RenderContext, template: str, **variables: Any) -> bytes:
         other_ctas=[cta for cta in content.infographic.ctas if cta.id != "booking"],
         **variables,
     )
-    # One trailing newline, LF only: the same context always gives the same bytes.
+    # Blank lines left by template tags are dropped (run text never holds a newline: the richtext
+    # parser turns line breaks into spaces); one trailing newline, LF only.
+    html = _BLANK_LINES.sub("\n", html)
     return (html.strip() + "\n").encode("utf-8")
 
 
@@ -89,7 +92,7 @@ def _environment(sources: tuple[tuple[str, str], ...]) -> jinja2.Environment:
 def palette(c: Colors) -> dict[str, str]:
     """``content.colors`` plus the few derived colours the HTML needs, every one checked."""
     base = {name: _colour(value) for name, value in c.model_dump().items()}
-    on = base["on_primary"]
+    shade = "#000000" if colors.luminance(base["on_primary"]) > 0.5 else "#FFFFFF"
     return {
         **base,
         # Panels use the tint: text and links on it must still pass 4.5:1.
@@ -99,9 +102,10 @@ def palette(c: Colors) -> dict[str, str]:
         # Hairlines and card edges: decorative, the layout does not depend on them.
         "border": colors.mix(base["text"], base["background"], 0.86),
         "tint_border": colors.mix(base["accent"], base["tint"], 0.8),
-        # Soft highlights on the brand gradient.
-        "glow": _rgba(on, 0.10),
-        "glow_strong": _rgba(on, 0.18),
+        # Soft shapes on the brand gradient, in the colour opposite to its text so they only ever
+        # raise the contrast of text that crosses them.
+        "glow": _rgba(shade, 0.08),
+        "glow_strong": _rgba(shade, 0.14),
     }
 
 
@@ -111,11 +115,14 @@ def scope_class(org_id: str) -> str:
     return f"vk-faq-{safe}"
 
 
-def font_stack(family: str) -> str:
+def font_stack(family: str) -> Any:
     """The brand family (used when the visitor has it installed, never downloaded), then system fonts."""
+    from markupsafe import Markup
+
+    # Markup: HTML escaping would turn the quotes into &#34;, which CSS inside <style> does not decode.
     if _FAMILY.fullmatch(family):
-        return f'"{family}", {SYSTEM_FONTS}'
-    return SYSTEM_FONTS
+        return Markup(f'"{family}", {SYSTEM_FONTS}')
+    return Markup(SYSTEM_FONTS)
 
 
 def heading_level(value: Any, low: int = 2, high: int = 5) -> int:

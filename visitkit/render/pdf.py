@@ -1,0 +1,386 @@
+"""The one-page PDF infographic (WeasyPrint).
+
+Layout: a gradient header (logo plate, vertical icon, two-line title), the
+numbered client journey beside a panel of call-to-action buttons and help,
+and a footer pinned to the bottom of the page. Everything must fit one page
+for long names and translated text, so the page is laid out at the lightest
+*density* that fits: a first guess from text lengths, then a check of the
+real layout (``Document.pages``), stepping to a denser class until it fits.
+
+Safety and reproducibility:
+- Jinja autoescape for all text; link targets are re-checked against an
+  allow-list of schemes and colours against ``#RRGGBB`` before they reach CSS.
+- ``AssetFetcher`` serves only the context's assets under a fixed virtual
+  base URL and refuses everything else (no ``file://``, no network), which
+  also keeps image names in the PDF independent of the checkout path.
+- One ``FontConfiguration`` per process (a fresh one per document leaks);
+  each font file gets a family name derived from its bytes, because a shared
+  configuration lets the first file registered under a name win forever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
+
+from visitkit import colors
+from visitkit.render import RenderContext
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
+    from visitkit.content import Content
+    from visitkit.richtext import Block
+
+OUTPUT = "infographic.pdf"
+TEMPLATES = (
+    "templates/infographic/infographic.html.j2",
+    "templates/infographic/infographic.css",
+    "templates/icons/{vertical}.svg",
+)
+
+BASE_URL = "https://visitkit.invalid/assets/"  # .invalid never resolves (RFC 2606)
+PDF_VARIANT = "pdf/ua-1"
+DENSITIES = 6  # classes d0 (airy) … d5 (tightest) in infographic.css
+_SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+_MM_PER_PX = 25.4 / 96
+
+_font_config: Any = None  # weasyprint.text.fonts.FontConfiguration, created on first use
+_jinja: Any = None
+_compiled: dict[str, Any] = {}  # template source hash → compiled Jinja template
+_stylesheets: dict[tuple[str, int], Any] = {}  # (css source hash, id(font config)) → weasyprint.CSS
+
+
+def render(context: RenderContext) -> bytes:
+    """The infographic as PDF bytes: one page, tagged (PDF/UA-1), byte-reproducible."""
+    from weasyprint import CSS, HTML
+
+    content = context.content
+    font_config = _fonts()
+    fetcher = _fetcher(_served_assets(context))
+    static_css = _static_css(context.template("infographic/infographic.css"), fetcher)
+    variable_css = CSS(
+        string=_variable_css(context), base_url=BASE_URL, url_fetcher=fetcher, font_config=font_config
+    )
+    template = _template(context.template("infographic/infographic.html.j2"))
+    values = _values(context)
+
+    def layout(density: int) -> Any:
+        html = HTML(string=template.render(density=density, **values), base_url=BASE_URL, url_fetcher=fetcher)
+        document = html.render(font_config=font_config, stylesheets=[static_css, variable_css], pdf_variant=PDF_VARIANT)
+        # Content that does not fit spills onto a second page (see the footer twin in the template).
+        return document if len(document.pages) == 1 else None
+
+    document, density = _lightest_fit(layout, _first_density(content))
+    if document is None:
+        raise ValueError(
+            f"{content.org_id}/{content.locale}: the infographic does not fit one page even at the "
+            "tightest layout; shorten extra_info"
+        )
+    # The Document keeps the font_config given to render(); write_pdf() takes no font options.
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _lightest_fit(layout: Any, guess: int) -> tuple[Any, int]:
+    """The airiest density whose layout fits one page, searching from ``guess`` (usually 2 layouts)."""
+    document = layout(guess)
+    if document is None:
+        for density in range(guess + 1, DENSITIES):
+            document = layout(density)
+            if document is not None:
+                return document, density
+        return None, DENSITIES - 1
+    density = guess
+    while density > 0:
+        lighter = layout(density - 1)
+        if lighter is None:
+            break
+        document, density = lighter, density - 1
+    return document, density
+
+
+# ------------------------------------------------------------- fetching
+
+
+def _asset_url(path: str) -> str:
+    return BASE_URL + quote(path, safe="/")
+
+
+def _served_assets(context: RenderContext) -> dict[str, bytes]:
+    """The files the page may load: fonts, the logo and the icon recoloured for the header."""
+    content = context.content
+    paths = {content.font.regular, content.font.bold} | ({content.logo.path} if content.logo else set())
+    files = {path: context.asset(path) for path in paths}
+    icon = _icon_path(content)
+    # The icon is drawn with stroke="#FFFFFF"; header text may be dark, so the icon follows it.
+    files[icon] = context.asset(icon).replace(b'stroke="#FFFFFF"', f'stroke="{_colour(content.colors.on_primary)}"'.encode())
+    return files
+
+
+def _icon_path(content: Content) -> str:
+    return TEMPLATES[2].format(vertical=content.vertical)
+
+
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):
+        """Serves exactly the given files under ``BASE_URL``; anything else is a fatal error."""
+
+        def __init__(self, files: Mapping[str, bytes]):
+            super().__init__(allowed_protocols=("https",), allow_redirects=False, fail_on_errors=True)
+            self._files = files
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if not url.startswith(BASE_URL) or any(c in url for c in "?#"):
+                raise ValueError(f"refusing to fetch {url[:200]!r}: not one of the renderer's assets")
+            path = unquote(url[len(BASE_URL) :])
+            if path not in self._files:
+                raise ValueError(f"refusing to fetch {path[:200]!r}: not one of the renderer's assets")
+            body = self._files[path]
+            return URLFetcherResponse(url, body, {"Content-Type": _mime_type(body)})
+
+    return AssetFetcher
+
+
+_fetcher_cls: type | None = None
+
+
+def _fetcher(files: Mapping[str, bytes]) -> Any:
+    """An ``AssetFetcher`` for ``files`` (the class is built on first use: weasyprint imports lazily)."""
+    global _fetcher_cls
+    if _fetcher_cls is None:
+        _fetcher_cls = _fetcher_class()
+    return _fetcher_cls(files)
+
+
+def _mime_type(body: bytes) -> str:
+    from visitkit.profile import sniff
+
+    kind = sniff(body[:512])
+    return {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml", "font": "font/otf"}.get(
+        kind or "", "application/octet-stream"
+    )
+
+
+# ---------------------------------------------------------- cached set-up
+
+
+def _fonts() -> Any:
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def _template(source: str) -> Any:
+    global _jinja
+    key = hashlib.sha256(source.encode()).hexdigest()
+    if key not in _compiled:
+        if _jinja is None:
+            import jinja2
+
+            _jinja = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        _compiled[key] = _jinja.from_string(source)
+    return _compiled[key]
+
+
+def _static_css(source: str, fetcher: Any) -> Any:
+    """The template stylesheet, parsed once per process (it holds no URLs, so the fetcher is never used)."""
+    from weasyprint import CSS
+
+    font_config = _fonts()
+    key = (hashlib.sha256(source.encode()).hexdigest(), id(font_config))
+    if key not in _stylesheets:
+        if re.search(r"url\(|@import|@font-face", source):
+            raise ValueError("infographic.css must not load anything; assets belong in the generated CSS")
+        _stylesheets[key] = CSS(string=source, base_url=BASE_URL, url_fetcher=fetcher, font_config=font_config)
+    return _stylesheets[key]
+
+
+# ------------------------------------------------------------------ CSS
+
+
+def _colour(value: str) -> str:
+    """Colours reach CSS unescaped, so check them even though the profile did."""
+    if not _HEX.fullmatch(value):
+        raise ValueError(f"not a #RRGGBB colour: {value!r}")
+    return value
+
+
+def _family(data: bytes) -> str:
+    return "vk-" + hashlib.sha256(data).hexdigest()[:12]
+
+
+def _variable_css(context: RenderContext) -> str:
+    """Page size, brand colours and the @font-face rules of this document."""
+    content = context.content
+    c = content.colors
+    regular, bold = content.font.regular, content.font.bold
+    regular_family, bold_family = _family(context.asset(regular)), _family(context.asset(bold))
+    on_primary = _colour(c.on_primary)
+    # Header decoration moves *away* from the header text colour, so it never lowers text contrast.
+    shade = "rgba(255,255,255,0.16)" if on_primary != colors.WHITE else "rgba(0,0,0,0.13)"
+    panel_link = c.accent if colors.contrast(c.accent, c.tint) >= colors.BODY_TEXT else c.text
+    size = {"a4": "A4", "letter": "letter"}[content.page_size]
+    return f"""
+@font-face {{ font-family: "{regular_family}"; font-weight: 400; src: url("{_asset_url(regular)}"); }}
+@font-face {{ font-family: "{bold_family}"; font-weight: 700; src: url("{_asset_url(bold)}"); }}
+@page {{ size: {size} portrait; }}
+:root {{
+  --primary: {_colour(c.primary)}; --secondary: {_colour(c.secondary)}; --background: {_colour(c.background)};
+  --text: {_colour(c.text)}; --accent: {_colour(c.accent)}; --on-primary: {on_primary};
+  --button: {_colour(c.button)}; --muted: {_colour(c.muted)}; --tint: {_colour(c.tint)};
+  --rule: {colors.mix(c.tint, c.primary, 0.25)}; --panel-link: {_colour(panel_link)}; --shade: {shade};
+}}
+html {{ font-family: "{regular_family}", sans-serif; }}
+h1, h2, h3, strong, b, .bold {{ font-family: "{bold_family}", "{regular_family}", sans-serif; font-weight: 700; }}
+.icon {{ background-image: url("{_asset_url(_icon_path(content))}"); }}
+"""
+
+
+# ------------------------------------------------------------ template data
+
+
+def _values(context: RenderContext) -> dict[str, Any]:
+    content = context.content
+    info = content.infographic
+    primary = [cta for cta in info.ctas if cta.id == "booking"]
+    secondary = [cta for cta in info.ctas if cta.id != "booking"]
+    on_primary = content.colors.on_primary
+    header_contrast = min(colors.contrast(on_primary, content.colors.primary), colors.contrast(on_primary, content.colors.secondary))
+    extra_chars = len(_plain(info.extra))
+    return {
+        "c": content,
+        "info": info,
+        "title_lines": _balanced_lines(info.title),
+        "title_size": _title_size(info.title),
+        "name_size": "long" if len(content.name) > 90 else "medium" if len(content.name) > 50 else "short",
+        "low_contrast_header": header_contrast < colors.BODY_TEXT,  # only large text is safe then
+        "logo": _logo(context),
+        "primary_cta": primary[0] if primary else None,
+        "secondary_ctas": secondary,
+        "steps_count": len(info.steps),
+        "extra_wide": extra_chars > 260,  # long notes read better across the page than in the panel
+        "homepage": content.links.get("homepage"),
+        "rich": _rich,
+        "display_url": _display_url,
+        "safe_url": _safe_url,
+    }
+
+
+def _plain(blocks: Iterable[Block]) -> str:
+    return " ".join("".join(run.text for run in item) for block in blocks for item in block.items)
+
+
+def _balanced_lines(title: str) -> list[str]:
+    """Split a title into two lines of similar length, the way a designer would set it."""
+    words = title.split()
+    if len(words) < 3:
+        return [title]
+    best = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
+    return [" ".join(words[:best]), " ".join(words[best:])]
+
+
+def _title_size(title: str) -> str:
+    longest = max(len(line) for line in _balanced_lines(title))
+    return "xl" if longest <= 18 else "l" if longest <= 23 else "m" if longest <= 29 else "s"
+
+
+def _first_density(content: Content) -> int:
+    """A guess at the density that fits, from text lengths; the real layout check corrects it."""
+    info = content.infographic
+    step_chars = sum(len(step.title) + 12 + len(step.text) for step in info.steps)
+    panel_chars = len(_plain(info.help)) + len(_plain(info.contact)) + sum(len(c.label) + 40 for c in info.ctas)
+    extra = len(_plain(info.extra))
+    load = step_chars / 900 + panel_chars / 1100 + extra / 900 + len(content.name) / 600
+    if content.page_size == "letter":
+        load *= 1.07
+    return max(0, min(DENSITIES - 1, int((load - 0.55) / 0.16)))
+
+
+def _logo(context: RenderContext) -> dict[str, Any] | None:
+    """Logo URL and size (mm) fitted into the plate, keeping the aspect ratio."""
+    logo = context.content.logo
+    if logo is None:
+        return None
+    width, height = _image_size(context.asset(logo.path), logo.kind)
+    scale = min(58 / width, 13 / height)
+    return {"src": _asset_url(logo.path), "alt": logo.alt, "width": round(width * scale, 2), "height": round(height * scale, 2)}
+
+
+def _image_size(data: bytes, kind: str) -> tuple[float, float]:
+    if kind == "svg":
+        return _svg_size(data)
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+    return float(max(width, 1)), float(max(height, 1))
+
+
+def _svg_size(data: bytes) -> tuple[float, float]:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    root = etree.fromstring(data, parser)
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    try:
+        if len(box) == 4 and float(box[2]) > 0 and float(box[3]) > 0:
+            return float(box[2]), float(box[3])
+        width, height = (float(re.sub(r"(px)?\s*$", "", root.get(k) or "")) for k in ("width", "height"))
+        if width > 0 and height > 0:
+            return width, height
+    except ValueError:
+        pass
+    return 4.0, 1.0  # unknown: assume a typical wordmark
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Validated upstream; checked again because a javascript: link in a PDF would be live."""
+    if url and url.lower().startswith(_SAFE_SCHEMES):
+        return url
+    return None
+
+
+def _display_url(url: str, limit: int = 42) -> str:
+    """A URL as printed for readers of paper copies: no scheme, no trailing slash, shortened."""
+    text = re.sub(r"^(https?://)?(www\.)?", "", url, flags=re.I).rstrip("/")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _rich(blocks: Iterable[Block], css_class: str = "") -> Markup:
+    """Rich-text blocks as escaped HTML (paragraphs, lists, strong/em, safe links)."""
+    from markupsafe import Markup, escape
+
+    out: list[str] = []
+    cls = f' class="{escape(css_class)}"' if css_class else ""
+    for block in blocks:
+        items = ["".join(_run(run) for run in item) for item in block.items]
+        if block.kind == "p":
+            out.append(f"<p{cls}>{items[0]}</p>")
+        else:
+            lis = "".join(f"<li>{item}</li>" for item in items)
+            out.append(f"<{block.kind}{cls}>{lis}</{block.kind}>")
+    return Markup("".join(out))
+
+
+def _run(run: Any) -> str:
+    from markupsafe import escape
+
+    html = str(escape(run.text))
+    if run.em:
+        html = f"<em>{html}</em>"
+    if run.strong:
+        html = f"<strong>{html}</strong>"
+    href = _safe_url(run.href)
+    if href:
+        html = f'<a href="{escape(href)}">{html}</a>'
+    return html

@@ -1,0 +1,1099 @@
+"""The infographic as an editable one-slide PowerPoint file (python-pptx).
+
+Same design as the PDF infographic: a diagonal brand gradient header with the
+logo on a white plate and the vertical's line icon, a big title, numbered
+steps, call-to-action buttons, help and contact lines and a footer. Every
+element is a real text box or shape, so the organisation can edit it.
+
+Brand colours and the brand font go into the slide master's *theme*; shapes
+and text refer to theme colours, so re-colouring the theme in PowerPoint keeps
+the design consistent. PowerPoint never measures text for us (autofit only
+happens when a user edits), so every text box is sized here, with the real
+font files, and shrunk step-wise until its wrapped lines fit.
+
+The output is byte-reproducible: fixed document properties and a re-zipped
+package with fixed timestamps.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from visitkit.content import Content
+    from visitkit.render import RenderContext
+    from visitkit.richtext import Block
+
+OUTPUT = "infographic.pptx"
+TEMPLATES = ("templates/icons/{vertical}.svg",)
+
+EMU_PER_PT = 12700
+# Page sizes in EMU, exact (36 000 EMU per mm, 914 400 per inch).
+PAGE_EMU = {"a4": (7_560_000, 10_692_000), "letter": (7_772_400, 10_058_400)}
+PAGE_FORMAT = {"a4": "A4 Paper (210x297 mm)", "letter": "Letter Paper (8.5x11 in)"}
+FIXED_DATE = "2000-01-01T00:00:00"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+WRAP_SAFETY = 0.96  # wrap a little narrower than the box: PowerPoint/LibreOffice measure slightly differently
+ELLIPSIS = "…"
+BREAK = "\n"  # a TRun with this text is a line break (<a:br/>) inside a paragraph
+
+_NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+}
+_DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+_DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"[\t\n\r\u2028\u2029]+")
+
+# Theme slots. Brand-derived colours all live in the theme so a user can re-colour it in PowerPoint.
+# dk1 text · lt1 background · dk2 accent (headings, links) · lt2 tint (panels)
+# accent1 primary · accent2 secondary · accent3 button · accent4 muted · accent5 on_primary · accent6 accent
+_SLOTS = {
+    "dk1": "text",
+    "lt1": "background",
+    "dk2": "accent",
+    "lt2": "tint",
+    "accent1": "primary",
+    "accent2": "secondary",
+    "accent3": "button",
+    "accent4": "muted",
+    "accent5": "on_primary",
+    "accent6": "accent",
+    "hlink": "accent",
+    "folHlink": "accent",
+}
+# Scheme colour names as shapes refer to them (through the master's colour map: tx1 → dk1, bg1 → lt1 …).
+TEXT, BACKGROUND, ACCENT, TINT = "tx1", "bg1", "tx2", "bg2"
+PRIMARY, SECONDARY, BUTTON, MUTED, ON_PRIMARY = "accent1", "accent2", "accent3", "accent4", "accent5"
+
+
+# ------------------------------------------------------------------ text model
+
+
+@dataclass(frozen=True)
+class TRun:
+    text: str  # BREAK for a line break
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph: runs plus the style that measuring needs."""
+
+    runs: tuple[TRun, ...]
+    size: float  # pt
+    color: str = TEXT  # scheme colour name
+    bold: bool = False  # applies to every run
+    line: float = 1.3  # exact line spacing, × size
+    before: float = 0.0  # space before, pt (ignored on a box's first paragraph)
+    align: str = "l"  # l / ctr / r
+    major: bool = False  # heading font (theme major) vs body font (theme minor)
+    bullet: bool = False
+
+    @property
+    def line_pt(self) -> float:
+        return round(self.size * self.line * 2) / 2
+
+
+def clean(text: str) -> str:
+    """Profile text made safe for XML and one-line runs (no control characters)."""
+    return _SPACES.sub(" ", _XML_UNSAFE.sub("", text))
+
+
+def runs_of(items: Iterable[Any]) -> tuple[TRun, ...]:
+    """richtext runs → TRuns."""
+    return tuple(TRun(clean(r.text), r.strong, r.em, r.href) for r in items if clean(r.text))
+
+
+def paras_of(blocks: Sequence[Block], **style: Any) -> list[Para]:
+    """richtext blocks → paragraphs; list items become bulleted paragraphs."""
+    out: list[Para] = []
+    for block in blocks:
+        for number, item in enumerate(block.items, 1):
+            runs = runs_of(item)
+            if not runs:
+                continue
+            if block.kind == "ol":
+                runs = (TRun(f"{number}. "),) + runs
+            out.append(Para(runs=runs, bullet=block.kind == "ul", **style))
+    return out
+
+
+# ------------------------------------------------------------------ measuring
+
+
+class Fonts:
+    """Text widths from the real font files (Pillow), cached per word."""
+
+    REF = 256  # measure at 256 px/em and scale: widths are linear in size
+
+    def __init__(self, regular: bytes, bold: bytes):
+        from PIL import ImageFont
+
+        layout = ImageFont.Layout.BASIC  # deterministic, no raqm dependency
+        self._fonts = {
+            False: ImageFont.truetype(io.BytesIO(regular), self.REF, layout_engine=layout),
+            True: ImageFont.truetype(io.BytesIO(bold), self.REF, layout_engine=layout),
+        }
+        self._cache: dict[tuple[str, bool], float] = {}
+
+    def em(self, text: str, bold: bool) -> float:
+        """Width of ``text`` in ems."""
+        key = (text, bold)
+        width = self._cache.get(key)
+        if width is None:
+            width = self._fonts[bold].getlength(text) / self.REF
+            if len(self._cache) < 50_000:
+                self._cache[key] = width
+        return width
+
+    def width(self, text: str, bold: bool, size: float) -> float:
+        return self.em(text, bold) * size
+
+
+@functools.lru_cache(maxsize=8)
+def _fonts(regular_digest: str, bold_digest: str, regular: bytes, bold: bytes) -> Fonts:
+    return Fonts(regular, bold)
+
+
+def fonts_for(regular: bytes, bold: bytes) -> Fonts:
+    # Keyed by digest so a long-lived worker reuses measurements across documents.
+    return _fonts(hashlib.sha1(regular).hexdigest(), hashlib.sha1(bold).hexdigest(), regular, bold)
+
+
+_TOKEN = re.compile(r"\S+|\s+")
+
+
+@dataclass
+class _Word:
+    parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, bold) without trailing space
+    space: list[tuple[str, bool]] = field(default_factory=list)  # trailing whitespace
+    brk: bool = False  # a line break comes before this word
+
+
+def _words(para: Para) -> list[_Word]:
+    """Break opportunities are at whitespace only; a word may span runs (e.g. a link then '.')."""
+    words: list[_Word] = [_Word()]
+    for run in para.runs:
+        bold = para.bold or run.bold
+        if run.text == BREAK:
+            words.append(_Word(brk=True))
+            continue
+        for token in _TOKEN.findall(run.text):
+            if token.isspace():
+                words[-1].space.append((token, bold))
+            else:
+                if words[-1].space:
+                    words.append(_Word(brk=words[-1].brk and not words[-1].parts))
+                words[-1].parts.append((token, bold))
+    if para.bullet:
+        words[0].parts.insert(0, ("• ", para.bold))
+    return [w for w in words if w.parts]
+
+
+def wrap(fonts: Fonts, para: Para, width: float) -> int:
+    """Number of lines ``para`` wraps into at ``width`` pt (greedy, like PowerPoint)."""
+    size = para.size
+    lines = 0
+    used = 0.0
+    pending_space = 0.0
+    for word in _words(para):
+        word_w = sum(fonts.width(t, b, size) for t, b in word.parts)
+        space_w = sum(fonts.width(t, b, size) for t, b in word.space)
+        if lines and not word.brk and used + pending_space + word_w <= width:
+            used += pending_space + word_w
+        elif word_w <= width:
+            lines += 1
+            used = word_w
+        else:  # a word wider than the box breaks between characters
+            chunk = 0.0
+            lines += 1
+            for text, bold in word.parts:
+                for char in text:
+                    w = fonts.width(char, bold, size)
+                    if chunk and chunk + w > width:
+                        lines += 1
+                        chunk = 0.0
+                    chunk += w
+            used = chunk
+        pending_space = space_w
+    return max(lines, 1)
+
+
+def height(fonts: Fonts, paras: Sequence[Para], width: float) -> float:
+    """Height of a text box's paragraphs at ``width`` (box margins excluded)."""
+    total = 0.0
+    for index, para in enumerate(paras):
+        if index:
+            total += para.before
+        total += wrap(fonts, para, width * WRAP_SAFETY) * para.line_pt
+    return total
+
+
+def scaled(paras: Sequence[Para], factor: float) -> list[Para]:
+    return [replace(p, size=_half(p.size * factor), before=p.before * factor) for p in paras]
+
+
+def _half(size: float) -> float:
+    """Font sizes on a half-point grid, as PowerPoint's UI offers them."""
+    return max(1.0, round(size * 2) / 2)
+
+
+def lines(fonts: Fonts, paras: Sequence[Para], width: float) -> int:
+    return sum(wrap(fonts, para, width * WRAP_SAFETY) for para in paras)
+
+
+def fit(
+    fonts: Fonts,
+    paras: Sequence[Para],
+    width: float,
+    max_height: float | None = None,
+    max_lines: int | None = None,
+    minimum: float = 0.6,
+) -> list[Para]:
+    """Shrink ``paras`` step-wise (down to ``minimum`` × size) until they fit; truncate as a last resort."""
+
+    def fits(candidate: list[Para]) -> bool:
+        if max_lines is not None and lines(fonts, candidate, width) > max_lines:
+            return False
+        return max_height is None or height(fonts, candidate, width) <= max_height
+
+    factor = 1.0
+    while True:
+        candidate = scaled(paras, factor) if factor < 1 else list(paras)
+        if fits(candidate):
+            return candidate
+        if factor <= minimum + 1e-9:
+            limit = max_height if max_height is not None else 1e9
+            if max_lines is not None:
+                limit = min(limit, height(fonts, candidate[:1], 1e9) * max_lines + 0.01)
+            return clamp(fonts, candidate, width, limit)
+        factor = max(minimum, factor - 0.05)
+
+
+def clamp(fonts: Fonts, paras: Sequence[Para], width: float, max_height: float) -> list[Para]:
+    """Keep what fits and end with an ellipsis: the last resort for text too long for the page."""
+    kept: list[Para] = []
+    for para in paras:
+        if height(fonts, kept + [para], width) <= max_height:
+            kept.append(para)
+            continue
+        words = _flat_words(para)
+        low, high = 0, len(words)  # longest word prefix that fits, found by bisection
+        while low < high:
+            middle = (low + high + 1) // 2
+            if height(fonts, kept + [_prefix(para, words[middle - 1])], width) <= max_height:
+                low = middle
+            else:
+                high = middle - 1
+        if low:
+            kept.append(_prefix(para, words[low - 1]))
+        elif not kept:  # not even one word fits: the ellipsis alone
+            kept.append(replace(para, runs=(TRun(ELLIPSIS),)))
+        break
+    return kept
+
+
+def _flat_words(para: Para) -> list[tuple[int, int]]:
+    """(run index, end offset) of every word end in ``para``."""
+    ends = []
+    for index, run in enumerate(para.runs):
+        for match in re.finditer(r"\S+", run.text):
+            ends.append((index, match.end()))
+    return ends
+
+
+def _prefix(para: Para, end: tuple[int, int]) -> Para:
+    index, offset = end
+    runs = list(para.runs[:index]) + [replace(para.runs[index], text=para.runs[index].text[:offset] + ELLIPSIS)]
+    return replace(para, runs=tuple(runs))
+
+
+# ------------------------------------------------------------------ layout
+
+MM = 72 / 25.4  # pt per mm; the design is specified in mm, like the PDF's CSS
+
+# Density levels, mirroring the PDF infographic's CSS classes d0 (airy) … d4 (tightest); d5/d6 go a
+# little further because a slide must never spill (the PDF fails the build instead). Lengths in mm.
+_D0: dict[str, Any] = {
+    "head_top": 14, "head_bottom": 13, "title_gap": 16, "icon_top": 12, "icon": 32,
+    "titles": {"xl": 36, "l": 31, "m": 26, "s": 22}, "sub_gap": 4, "sub": 13.5,
+    "body_top": 10, "h2": 16, "h2_gap": 6, "step_pad": 5.5, "step_pad5": 7, "h3": 12, "h3_top": 1.6,
+    "h3_gap": 1.2, "p": 10, "lh": 1.38, "panel_pad": (6, 5.5, 5.5), "info": 9.5, "info_gap": 4.5,
+    "info_lh": 1.38, "btn1_pad": (4.6, 4.2), "btn1_label": 13.5, "btn1_gap": 3.5, "btn2_pad": (2.6, 2.4),
+    "btn2_label": 10.5, "btn2_gap": 3, "note": 9, "footer_space": 7, "footer_pad": (6.5, 6), "scale": 1.0,
+}
+_DENSITY_CHANGES: tuple[dict[str, Any], ...] = (
+    {},
+    {"head_top": 12, "head_bottom": 11, "title_gap": 13, "body_top": 8, "step_pad": 4.5, "step_pad5": 4.5,
+     "p": 9.6, "info": 9.2, "info_gap": 3.8},
+    {"head_top": 10, "head_bottom": 9, "icon_top": 10, "icon": 27, "title_gap": 10,
+     "titles": {"xl": 32, "l": 28, "m": 24, "s": 22}, "sub_gap": 3, "sub": 12, "body_top": 7, "h2_gap": 4.5,
+     "step_pad": 3.6, "step_pad5": 3.6, "h3": 11.2, "p": 9.2, "btn1_pad": (3.6, 3.2), "btn1_label": 12.5,
+     "info": 8.8, "info_gap": 3.2, "note": 8.5},
+    {"body_top": 6, "h2": 14, "h2_gap": 4, "step_pad": 2.8, "step_pad5": 2.8, "h3": 10.6, "h3_top": 1.8,
+     "h3_gap": 0.8, "p": 8.7, "btn1_pad": (3, 2.8), "btn1_gap": 2.5, "btn1_label": 11.5, "btn2_pad": (2, 1.8),
+     "btn2_gap": 2.2, "btn2_label": 9.8, "panel_pad": (4.5, 4.5, 4), "info": 8.4, "info_gap": 2.6, "note": 8,
+     "footer_space": 5},
+    {"head_top": 8, "head_bottom": 7, "title_gap": 7, "step_pad": 2, "step_pad5": 2, "h3": 10, "h3_top": 2,
+     "h3_gap": 0.5, "p": 8.2, "lh": 1.3, "info": 8, "info_gap": 2.2, "info_lh": 1.3, "note": 7.5,
+     "footer_pad": (5, 4.5)},
+    {"scale": 0.92, "title_gap": 5, "body_top": 5},
+    {"scale": 0.84, "head_top": 6, "head_bottom": 6, "icon": 24},
+)
+
+
+def _densities() -> list[dict[str, Any]]:
+    levels, current = [], dict(_D0)
+    for change in _DENSITY_CHANGES:
+        current = {**current, **change}
+        levels.append(current)
+    return levels
+
+
+DENSITIES = _densities()
+EXTRA_WIDE = 260  # characters of extra info above which it leaves the panel for a full-width note
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing on the slide, in pt. Items are drawn in list order, which is also the reading order."""
+
+    kind: str  # rect, polygon, logo, icon, circle, button, text
+    name: str
+    box: Box
+    paras: tuple[Para, ...] = ()
+    fill: str | None = None  # scheme colour name, "#RRGGBB", or "gradient"
+    alpha: int | None = None  # fill opacity, 1/1000 %
+    angle: float = 45.0  # gradient direction (DrawingML: clockwise from →)
+    radius: float = 0.0  # corner radius, pt
+    line: str | None = None  # outline scheme colour
+    line_w: float = 0.0
+    points: tuple[tuple[float, float], ...] = ()
+    url: str | None = None
+    insets: tuple[float, float, float, float] = (0, 0, 0, 0)  # left, top, right, bottom
+    anchor: str = "t"
+    decorative: bool = False
+
+
+def display_url(url: str, limit: int = 42) -> str:
+    """A URL as printed for readers of paper copies (as on the PDF): no scheme, no trailing slash."""
+    text = re.sub(r"^(https?://)?(www\.)?", "", url, flags=re.I).rstrip("/")
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def balanced_lines(title: str) -> list[str]:
+    """A title split into two lines of similar length (the PDF sets it the same way)."""
+    words = title.split()
+    if len(words) < 3:
+        return [title]
+    best = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
+    return [" ".join(words[:best]), " ".join(words[best:])]
+
+
+def _title_class(lines: list[str]) -> str:
+    longest = max(len(line) for line in lines)
+    return "xl" if longest <= 18 else "l" if longest <= 23 else "m" if longest <= 29 else "s"
+
+
+def _clip(polygon: list[tuple[float, float]], normal: tuple[float, float], limit: float, keep_above: bool):
+    """Sutherland–Hodgman: the part of ``polygon`` where normal·p ≥ limit (or ≤ when not keep_above)."""
+
+    def inside(p: tuple[float, float]) -> bool:
+        value = normal[0] * p[0] + normal[1] * p[1]
+        return value >= limit if keep_above else value <= limit
+
+    out: list[tuple[float, float]] = []
+    for i, current in enumerate(polygon):
+        previous = polygon[i - 1]
+        if inside(current) != inside(previous):
+            a = normal[0] * previous[0] + normal[1] * previous[1]
+            b = normal[0] * current[0] + normal[1] * current[1]
+            t = (limit - a) / (b - a)
+            out.append((previous[0] + t * (current[0] - previous[0]), previous[1] + t * (current[1] - previous[1])))
+        if inside(current):
+            out.append(current)
+    return out
+
+
+def stripe(box: Box, css_angle: float, start: float, end: float) -> list[tuple[float, float]]:
+    """The band ``start``–``end`` (0–1) of a CSS ``linear-gradient(<css_angle>deg, …)`` over ``box``."""
+    import math
+
+    rad = math.radians(css_angle)
+    direction = (math.sin(rad), -math.cos(rad))  # CSS: 0deg points up, angles turn clockwise
+    length = abs(box.w * math.sin(rad)) + abs(box.h * math.cos(rad))
+    cx, cy = box.x + box.w / 2, box.y + box.h / 2
+    centre = direction[0] * cx + direction[1] * cy
+    rect = [(box.x, box.y), (box.x + box.w, box.y), (box.x + box.w, box.y + box.h), (box.x, box.y + box.h)]
+    band = _clip(rect, direction, centre + (start - 0.5) * length, True)
+    return _clip(band, direction, centre + (end - 0.5) * length, False)
+
+
+class Designer:
+    """Lays the slide out for one ``Content`` at one density, measuring every text with the real fonts."""
+
+    SIDE = 16 * MM
+
+    def __init__(self, content: Content, fonts: Fonts, logo_ratio: float | None):
+        self.c = content
+        self.fonts = fonts
+        self.logo_ratio = logo_ratio
+        width, height = PAGE_EMU[content.page_size]
+        self.W = width / EMU_PER_PT
+        self.H = height / EMU_PER_PT
+        self.inner = self.W - 2 * self.SIDE
+        on_primary = content.colors.on_primary
+        self.low_contrast = min(
+            _contrast(on_primary, content.colors.primary), _contrast(on_primary, content.colors.secondary)
+        ) < 4.5  # only large text is safe on the header then
+        self.extra_wide = len(_plain(content.infographic.extra)) > EXTRA_WIDE
+
+    def layout(self) -> list[Item]:
+        """The airiest density whose content fits (as the PDF chooses); the tightest one, text cut short, else."""
+        for index in range(len(DENSITIES)):
+            items, fits = self.at(DENSITIES[index], last=index == len(DENSITIES) - 1)
+            if fits:
+                break
+        if self.c.dir == "rtl":
+            items = [_mirror(item, self.W) for item in items]
+        return items
+
+    def measure(self, paras: Sequence[Para], width: float) -> float:
+        return height(self.fonts, paras, width)
+
+    def at(self, d: dict[str, Any], last: bool) -> tuple[list[Item], bool]:
+        self.d = d
+        self.k = d["scale"]
+        self.items: list[Item] = []
+        header_h = self.header()
+        footer_top = self.footer()
+        return self.items, self.body(header_h, footer_top - d["footer_space"] * MM, last)
+
+    def size(self, name: str) -> float:
+        return _half(self.d[name] * self.k)
+
+    def add(self, kind: str, name: str, box: Box, paras: Sequence[Para] = (), **extra: Any) -> None:
+        self.items.append(Item(kind, name, box, tuple(paras), **extra))
+
+    # -- header --------------------------------------------------------------
+    def header(self) -> float:
+        d, c, side = self.d, self.c, self.SIDE
+        top = d["head_top"] * MM
+        content: list[Item] = []
+        icon = d["icon"] * MM
+        content.append(Item("icon", "Icon", Box(self.W - side - icon, d["icon_top"] * MM, icon, icon),
+                            decorative=True))
+        if c.logo and self.logo_ratio:
+            scale = min(58 * MM, 13 * MM * self.logo_ratio)  # logo fitted into 58 × 13 mm
+            logo_w, logo_h = scale, scale / self.logo_ratio
+            plate = Box(side, top, logo_w + 8 * MM, logo_h + 6 * MM)
+            content.append(Item("rect", "Logo plate", plate, fill="#FFFFFF", radius=2.5 * MM, decorative=True))
+            content.append(Item("logo", "Logo", Box(side + 4 * MM, top + 3 * MM, logo_w, logo_h)))
+            y = plate.bottom
+        else:  # no logo: the organisation's short name, set as a wordmark
+            size = 12 if len(c.short_name) > 90 else 16
+            width = min(120 * MM, self.inner - icon - 6 * MM)
+            paras = [Para((TRun(clean(c.short_name)),), _half(size * self.k), ON_PRIMARY, bold=True, line=1.15,
+                          major=True)]
+            paras = fit(self.fonts, paras, width, max_lines=3, minimum=0.7)
+            h = self.measure(paras, width)
+            content.append(Item("text", "Organisation", Box(side, top + 2 * MM, width, h), tuple(paras)))
+            y = top + 2 * MM + h
+
+        y += d["title_gap"] * MM
+        width = min(136 * MM, self.inner)
+        lines = balanced_lines(clean(c.infographic.title))
+        runs: list[TRun] = []
+        for line in lines:
+            runs += [TRun(BREAK)] if runs else []
+            runs.append(TRun(line))
+        start = _half(d["titles"][_title_class(lines)] * self.k)
+        title = [Para(tuple(runs), start, ON_PRIMARY, bold=True, line=1.08, major=True)]
+        title = fit(self.fonts, title, width, max_lines=len(lines), minimum=min(1.0, 22 / start))
+        if lines_of(self.fonts, title, width) > len(lines):
+            title = fit(self.fonts, title, width, max_lines=4, minimum=0.75)
+        h = self.measure(title, width)
+        content.append(Item("text", "Title", Box(side, y, width, h), tuple(title)))
+        y += h
+        subtitle_text = clean(c.infographic.subtitle).strip()
+        if subtitle_text:
+            y += d["sub_gap"] * MM
+            size = 14 if self.low_contrast else d["sub"]
+            sub = [Para((TRun(subtitle_text),), _half(size * self.k), ON_PRIMARY, bold=self.low_contrast, line=1.3)]
+            sub = fit(self.fonts, sub, width, max_lines=3, minimum=0.8)
+            h = self.measure(sub, width)
+            content.append(Item("text", "Subtitle", Box(side, y, width, h), tuple(sub)))
+            y += h
+        header = Box(0, 0, self.W, y + d["head_bottom"] * MM)
+        self.add("rect", "Header", header, fill="gradient", decorative=True)
+        # Two diagonal shades, as on the vendor's covers; they move away from the text colour.
+        shade, alpha = ("#000000", 13000) if c.colors.on_primary == "#FFFFFF" else ("#FFFFFF", 16000)
+        for name, start, end in (("Header shade 1", 0.61, 0.79), ("Header shade 2", 0.86, 1.0)):
+            points = stripe(header, 116, start, end)
+            if len(points) >= 3:
+                self.add("polygon", name, header, points=tuple(points), fill=shade, alpha=alpha, decorative=True)
+        self.items += content
+        return header.h
+
+    # -- footer --------------------------------------------------------------
+    def footer(self) -> float:
+        """Pinned to the bottom: a tinted band under a thin gradient rule, name left, homepage right."""
+        d, c, side = self.d, self.c, self.SIDE
+        name_size = 7.5 if len(c.name) > 90 else 8.5 if len(c.name) > 50 else 9
+        size = _half(name_size * self.k)
+        name = [Para((TRun(clean(c.name)),), size, TEXT, bold=True, line=1.3)]
+        name_w = self.inner * 0.64
+        home_url = c.links.get("homepage")
+        home: list[Para] = []
+        home_w = self.inner * 0.34
+        if home_url:
+            home = [Para((TRun(display_url(home_url, 56), href=home_url),), size, TEXT, line=1.3, align="r")]
+        else:
+            name_w = self.inner
+        h = max(self.measure(name, name_w), self.measure(home, home_w) if home else 0.0)
+        pad_top, pad_bottom = (v * MM for v in d["footer_pad"])
+        band_h = pad_top + h + pad_bottom
+        top = self.H - band_h
+        self._footer = [
+            Item("rect", "Footer band", Box(0, top, self.W, band_h), fill=TINT, decorative=True),
+            Item("rect", "Footer rule", Box(0, top, self.W, 1.6 * MM), fill="gradient", angle=0, decorative=True),
+            Item("text", "Organisation name", Box(side, top + pad_top, name_w, h), tuple(name)),
+        ]
+        if home:
+            self._footer.append(Item("text", "Homepage", Box(self.W - side - home_w, top + pad_top, home_w, h),
+                                     tuple(home)))
+        return top
+
+    # -- body ----------------------------------------------------------------
+    def body(self, header_h: float, bottom: float, last: bool) -> bool:
+        d, k, side, info = self.d, self.k, self.SIDE, self.c.infographic
+        top = header_h + d["body_top"] * MM
+        journey_w = self.inner * 0.57
+        panel_w = self.inner * 0.38
+        panel_x = self.W - side - panel_w
+
+        # Left column: the client journey.
+        y = top
+        heading = [Para((TRun(clean(info.steps_heading)),), self.size("h2"), ACCENT, bold=True, line=1.2,
+                        major=True)]
+        h = self.measure(heading, journey_w)
+        self.add("text", "Steps heading", Box(side, y, journey_w, h), heading)
+        y += h + 2.2 * MM
+        self.add("rect", "Steps heading rule", Box(side, y, 12 * MM, 0.9 * MM), fill=ACCENT, radius=0.45 * MM,
+                 decorative=True)
+        y += 0.9 * MM + d["h2_gap"] * MM
+        circle, indent = 9 * MM, 13.5 * MM
+        text_w = journey_w - indent
+        pad = (d["step_pad5"] if len(info.steps) == 5 else d["step_pad"]) * MM
+        for number, step in enumerate(info.steps, 1):
+            paras = [Para((TRun(clean(step.title)),), self.size("h3"), TEXT, bold=True, line=1.25, major=True)]
+            body = paras_of(step.body, size=self.size("p"), line=d["lh"], before=1 * MM)
+            paras += [replace(p, before=d["h3_gap"] * MM) if i == 0 else p for i, p in enumerate(body)]
+            h = self.measure(paras, text_w)
+            row_h = max(10 * MM, d["h3_top"] * MM + h) + pad
+            label = [Para((TRun(str(number)),), self.size("p") * 1.25, ON_PRIMARY, bold=True, line=1.0, align="ctr")]
+            label = [replace(label[0], size=_half(12.5 * k))]
+            if number < len(info.steps):  # a rule joins this step's number to the next one
+                self.add("rect", f"Step {number} line", Box(side + 4.25 * MM - 0.25 * MM, y + 10.5 * MM, 0.5 * MM,
+                                                           row_h - 10.5 * MM - 1.2 * MM),
+                         fill=PRIMARY, alpha=31000, decorative=True)
+            self.add("circle", f"Step {number} number", Box(side, y, circle, circle), label, fill=BUTTON,
+                     anchor="ctr")
+            self.add("text", f"Step {number}", Box(side + indent, y + d["h3_top"] * MM, text_w, h), paras)
+            y += row_h
+        journey_bottom = y - pad
+
+        # Right column: buttons, help, extra information, contact.
+        pad_top, pad_x, pad_bottom = (v * MM for v in d["panel_pad"])
+        inner_w = panel_w - 2 * pad_x
+        panel_top = top + 1 * MM
+        panel_index = len(self.items)
+        y = panel_top + pad_top
+        for cta in info.ctas:
+            primary = cta.id == "booking"
+            pads = d["btn1_pad"] if primary else d["btn2_pad"]
+            label_w = inner_w - 2 * (4 if primary else 3) * MM
+            label = Para((TRun(clean(cta.label)),), self.size("btn1_label" if primary else "btn2_label"),
+                         ON_PRIMARY if primary else ACCENT, bold=True, line=1.2, align="ctr")
+            url = Para((TRun(display_url(cta.url)),), _half(8 * k), ON_PRIMARY if primary else MUTED, line=1.3,
+                       before=0.6 * MM, align="ctr")
+            paras = [label, url]
+            h = pads[0] * MM + self.measure(paras, label_w) + pads[1] * MM
+            self.add("button", f"Button: {cta.id}", Box(panel_x + pad_x, y, inner_w, h), paras,
+                     fill=BUTTON if primary else BACKGROUND, line=None if primary else ACCENT,
+                     line_w=0.45 * MM, radius=2.5 * MM, url=cta.url, anchor="t",
+                     insets=((4 if primary else 3) * MM, pads[0] * MM, (4 if primary else 3) * MM, pads[1] * MM))
+            y += h + (d["btn1_gap"] if primary else d["btn2_gap"]) * MM
+        after_buttons = bool(info.ctas)
+        if after_buttons:
+            y -= (d["btn2_gap"] if len(info.ctas) > 1 else d["btn1_gap"]) * MM
+        sections = [("Help", info.help), ("Contact", info.contact)]
+        if not self.extra_wide:
+            sections.insert(1, ("Extra information", info.extra))
+        style = {"size": self.size("info"), "line": d["info_lh"], "before": 1.2 * MM}
+        panel_texts = []
+        for name, blocks in sections:
+            paras = paras_of(blocks, **style)
+            if paras:
+                panel_texts.append((name, paras))
+        for index, (name, paras) in enumerate(panel_texts):
+            if index or after_buttons:
+                gap = 1.5 * MM if (index == 0 and after_buttons) else d["info_gap"] * MM
+                y += gap
+                self.add("rect", f"{name} rule", Box(panel_x + pad_x, y, inner_w, 0.3 * MM), fill=PRIMARY,
+                         alpha=31000, decorative=True)
+                y += 0.3 * MM + d["info_gap"] * MM
+            h = self.measure(paras, inner_w)
+            self.add("text", name, Box(panel_x + pad_x, y, inner_w, h), paras)
+            y += h
+        panel_bottom = y + pad_bottom
+        self.items.insert(panel_index, Item("rect", "Panel", Box(panel_x, panel_top, panel_w, panel_bottom - panel_top),
+                                            fill=TINT, radius=4 * MM, decorative=True))
+
+        y = max(journey_bottom, panel_bottom)
+        fits = y <= bottom
+        if self.extra_wide:  # a long note runs across the page under both columns
+            paras = paras_of(info.extra, size=self.size("note"), line=d["info_lh"], before=1.2 * MM)
+            note_pad_y, note_pad_x = (3 if d["note"] < 8.5 else 4) * MM, 5 * MM
+            note_top = y + 5 * MM
+            text_w = self.inner - 1 * MM - 2 * note_pad_x
+            h = self.measure(paras, text_w)
+            room = bottom - note_top - 2 * note_pad_y
+            if h > room:
+                fits = False
+                if last:  # the tightest layout still overflows: the note is cut short
+                    paras = clamp(self.fonts, paras, text_w, max(0.0, room))
+                    h = self.measure(paras, text_w)
+            box = Box(side, note_top, self.inner, h + 2 * note_pad_y)
+            self.add("rect", "Note", box, fill=TINT, decorative=True)
+            self.add("rect", "Note edge", Box(side, note_top, 1 * MM, box.h), fill=ACCENT, decorative=True)
+            self.add("text", "Extra information", Box(side + 1 * MM + note_pad_x, note_top + note_pad_y, text_w, h),
+                     paras)
+        self.items += self._footer
+        return fits
+
+
+def _mirror(item: Item, page_w: float) -> Item:
+    """Right-to-left pages mirror the layout horizontally."""
+    box = replace(item.box, x=page_w - item.box.x - item.box.w)
+    points = tuple((page_w - x, y) for x, y in item.points)
+    return replace(item, box=box, points=points)
+
+
+def _plain(blocks: Iterable[Any]) -> str:
+    return " ".join("".join(run.text for run in item) for block in blocks for item in block.items)
+
+
+def _contrast(a: str, b: str) -> float:
+    from visitkit import colors
+
+    return colors.contrast(a, b)
+
+
+def lines_of(fonts: Fonts, paras: Sequence[Para], width: float) -> int:
+    return lines(fonts, paras, width)
+
+
+# ------------------------------------------------------------------ drawing
+
+
+def _emu(pt: float) -> int:
+    return round(pt * EMU_PER_PT)
+
+
+class Painter:
+    """Turns the designer's items into python-pptx shapes."""
+
+    def __init__(self, content: Content, slide: Any):
+        self.c = content
+        self.slide = slide
+
+    def paint(self, items: Sequence[Item], logo_png: bytes | None, icon_png: bytes) -> None:
+        from pptx.enum.shapes import MSO_SHAPE
+
+        for item in items:
+            box = item.box
+            if item.kind == "logo":
+                if logo_png and self.c.logo:
+                    self.picture(logo_png, box, item.name, clean(self.c.logo.alt) or clean(self.c.name))
+                continue
+            if item.kind == "icon":
+                self.picture(icon_png, box, item.name, None)
+                continue
+            if item.kind == "text":
+                shape = self.slide.shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
+                shape.name = item.name
+                self.text(shape.text_frame, item.paras)
+                continue
+            if item.kind == "polygon":
+                shape = self.polygon(item.points, item.name)
+            else:
+                kind = MSO_SHAPE.OVAL if item.kind == "circle" else (
+                    MSO_SHAPE.ROUNDED_RECTANGLE if item.radius else MSO_SHAPE.RECTANGLE
+                )
+                shape = self.shape(kind, box, item.name, item.radius)
+            self.fill(shape, item)
+            if item.decorative:
+                _decorative(shape)
+            if item.paras:
+                self.text(shape.text_frame, item.paras, anchor=item.anchor, wrap=item.kind != "circle",
+                          insets=item.insets)
+            if item.url:
+                # The link sits on the shape, not its text: PowerPoint repaints link text in the
+                # theme's hyperlink colour, which would hide a white label on the button.
+                shape.click_action.hyperlink.address = item.url
+
+    # -- shapes ------------------------------------------------------------
+    def shape(self, kind: Any, box: Box, name: str, radius: float = 0.0) -> Any:
+        shape = self.slide.shapes.add_shape(kind, _emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
+        shape.name = name
+        if radius:
+            shape.adjustments[0] = min(0.5, radius / max(0.01, min(box.w, box.h)))
+        _unstyle(shape)
+        return shape
+
+    def polygon(self, points: Sequence[tuple[float, float]], name: str) -> Any:
+        builder = self.slide.shapes.build_freeform(_emu(points[0][0]), _emu(points[0][1]), scale=1.0)
+        builder.add_line_segments([(_emu(x), _emu(y)) for x, y in points[1:]], close=True)
+        shape = builder.convert_to_shape()
+        shape.name = name
+        _unstyle(shape)
+        return shape
+
+    def fill(self, shape: Any, item: Item) -> None:
+        """Explicit fill, outline and an empty effect list (no theme shadow), in schema order."""
+        from lxml import etree
+
+        sp_pr = shape._element.spPr
+        for tag in ("a:noFill", "a:solidFill", "a:gradFill", "a:ln", "a:effectLst"):
+            for old in sp_pr.findall(tag, _NS):
+                sp_pr.remove(old)
+        if item.fill == "gradient":
+            sp_pr.append(_gradient(item.angle))
+        elif item.fill and item.fill.startswith("#"):
+            sp_pr.append(_solid(rgb=item.fill.lstrip("#"), alpha=item.alpha))
+        elif item.fill:
+            sp_pr.append(_solid(item.fill, alpha=item.alpha))
+        else:
+            etree.SubElement(sp_pr, _q("a:noFill"))
+        ln = etree.SubElement(sp_pr, _q("a:ln"), w=str(_emu(item.line_w if item.line else 0)))
+        ln.append(_solid(item.line) if item.line else etree.Element(_q("a:noFill")))
+        etree.SubElement(sp_pr, _q("a:effectLst"))
+
+    def picture(self, png: bytes, box: Box, name: str, descr: str | None) -> Any:
+        pic = self.slide.shapes.add_picture(io.BytesIO(png), _emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
+        pic.name = name
+        if descr:
+            pic._element.nvPicPr.cNvPr.set("descr", descr)
+        else:
+            _decorative(pic)
+        return pic
+
+    # -- text --------------------------------------------------------------
+    def text(self, frame: Any, paras: Sequence[Para], anchor: str = "t", wrap: bool = True,
+             insets: tuple[float, float, float, float] = (0, 0, 0, 0)) -> None:
+        from pptx.util import Pt
+
+        frame.word_wrap = wrap
+        body_pr = frame._txBody.bodyPr
+        for side, inset in zip(("lIns", "tIns", "rIns", "bIns"), insets, strict=True):
+            body_pr.set(side, str(_emu(inset)))
+        body_pr.set("anchor", anchor)
+        for old in body_pr.findall("a:*", _NS):  # no autofit: the text is sized here
+            body_pr.remove(old)
+        frame.clear()
+        rtl = self.c.dir == "rtl"
+        for index, para in enumerate(paras):
+            p = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            p.line_spacing = Pt(para.line_pt)
+            p.space_before = Pt(round(para.before, 1) if index else 0)
+            p.space_after = Pt(0)
+            p_pr = p._p.get_or_add_pPr()
+            align = {"l": "r", "r": "l"}.get(para.align, para.align) if rtl else para.align
+            p_pr.set("algn", align)
+            if rtl:
+                p_pr.set("rtl", "1")
+            if para.bullet:
+                self._bullet(p_pr, para)
+            for trun in para.runs:
+                if trun.text == BREAK:
+                    self._break(p, para)
+                    continue
+                r = p.add_run()
+                r.text = trun.text
+                self._run_style(r._r.get_or_add_rPr(), para, trun)
+                if trun.href:
+                    r.hyperlink.address = trun.href
+
+    def _break(self, p: Any, para: Para) -> None:
+        br = p._p.add_br()
+        self._run_style(br.get_or_add_rPr(), para, TRun(""))
+
+    @staticmethod
+    def _bullet(p_pr: Any, para: Para) -> None:
+        from lxml import etree
+
+        # The bullet takes about the width of "• " (what the measuring assumes).
+        indent = _emu(para.size * 0.9)
+        p_pr.set("marL", str(indent))
+        p_pr.set("indent", str(-indent))
+        etree.SubElement(p_pr, _q("a:buFont"), typeface="Arial")
+        etree.SubElement(p_pr, _q("a:buChar"), char="•")
+
+    def _run_style(self, r_pr: Any, para: Para, trun: TRun) -> None:
+        from lxml import etree
+
+        r_pr.set("lang", self.c.lang)
+        r_pr.set("sz", str(round(para.size * 100)))
+        r_pr.set("b", "1" if para.bold or trun.bold else "0")
+        if trun.italic:
+            r_pr.set("i", "1")
+        if trun.href:
+            r_pr.set("u", "sng")
+        # Children in schema order: solidFill, latin, then hlinkClick (added by python-pptx).
+        r_pr.append(_solid("hlink" if trun.href else para.color))
+        etree.SubElement(r_pr, _q("a:latin"), typeface="+mj-lt" if para.major else "+mn-lt")
+
+
+def _q(tag: str) -> str:
+    prefix, local = tag.split(":")
+    return f"{{{_NS[prefix]}}}{local}"
+
+
+def _solid(scheme: str | None = None, rgb: str | None = None, alpha: int | None = None) -> Any:
+    """``<a:solidFill>`` with a theme colour (or, for non-brand colours, an RGB value)."""
+    from lxml import etree
+
+    fill = etree.Element(_q("a:solidFill"))
+    colour = etree.SubElement(fill, _q("a:srgbClr"), val=rgb) if rgb else etree.SubElement(
+        fill, _q("a:schemeClr"), val=scheme
+    )
+    if alpha is not None:
+        etree.SubElement(colour, _q("a:alpha"), val=str(alpha))
+    return fill
+
+
+def _gradient(angle: float = 45.0) -> Any:
+    """Primary → secondary; 45° runs top-left to bottom-right (CSS ``linear-gradient(135deg, …)``)."""
+    from lxml import etree
+
+    grad = etree.Element(_q("a:gradFill"), rotWithShape="1")
+    stops = etree.SubElement(grad, _q("a:gsLst"))
+    for pos, scheme in (("0", PRIMARY), ("100000", SECONDARY)):
+        stop = etree.SubElement(stops, _q("a:gs"), pos=pos)
+        etree.SubElement(stop, _q("a:schemeClr"), val=scheme)
+    etree.SubElement(grad, _q("a:lin"), ang=str(round(angle * 60000)), scaled="0")
+    return grad
+
+
+def _unstyle(shape: Any) -> None:
+    """Cut add_shape's link to the theme's shape styles (gradient fill, shadow, white text)."""
+    style = shape._element.find("p:style", _NS)
+    if style is not None:
+        shape._element.remove(style)
+
+
+def _decorative(shape: Any) -> None:
+    """Mark a shape decorative so screen readers skip it (python-pptx has no API for it)."""
+    from lxml import etree
+
+    c_nv_pr = shape._element.xpath("./*[1]/p:cNvPr")[0]
+    ext_lst = c_nv_pr.find("a:extLst", _NS)
+    if ext_lst is None:
+        ext_lst = etree.SubElement(c_nv_pr, _q("a:extLst"))
+    ext = etree.SubElement(ext_lst, _q("a:ext"), uri=_DECORATIVE_EXT)
+    etree.SubElement(ext, f"{{{_DECORATIVE_NS}}}decorative", nsmap={"adec": _DECORATIVE_NS}, val="1")
+
+
+# ------------------------------------------------------------------ package
+
+
+def _patch_theme(prs: Any, content: Content) -> None:
+    """Brand colours and font into the master's theme (python-pptx has no theme API)."""
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    name = clean(content.short_name)[:80]
+    root.set("name", name)
+    scheme = root.find("a:themeElements/a:clrScheme", _NS)
+    scheme.set("name", name)
+    palette = content.colors.model_dump()
+    for slot, key in _SLOTS.items():
+        el = scheme.find(f"a:{slot}", _NS)
+        for child in list(el):
+            el.remove(child)
+        etree.SubElement(el, _q("a:srgbClr"), val=palette[key].lstrip("#").upper())
+    fonts = root.find("a:themeElements/a:fontScheme", _NS)
+    fonts.set("name", name)
+    for which in ("a:majorFont", "a:minorFont"):
+        fonts.find(f"{which}/a:latin", _NS).set("typeface", content.font.family)
+    fmt = root.find("a:themeElements/a:fmtScheme", _NS)
+    # Flat styles for shapes a user adds later: no gradients or shadows from the stock theme.
+    for style in fmt.findall("a:effectStyleLst/a:effectStyle", _NS):
+        for child in list(style):
+            style.remove(child)
+        etree.SubElement(style, _q("a:effectLst"))
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _fit_masters(prs: Any, width: int, height: int) -> None:
+    """Scale the master's and layouts' placeholders to the new slide size (python-pptx does not)."""
+    sx, sy = width / prs.slide_width, height / prs.slide_height
+    parts = [prs.slide_master] + list(prs.slide_layouts)
+    for part in parts:
+        for xfrm in part._element.iter(_q("a:xfrm")):
+            off, ext = xfrm.find("a:off", _NS), xfrm.find("a:ext", _NS)
+            if off is not None:
+                off.set("x", str(round(int(off.get("x")) * sx)))
+                off.set("y", str(round(int(off.get("y")) * sy)))
+            if ext is not None:
+                ext.set("cx", str(round(int(ext.get("cx")) * sx)))
+                ext.set("cy", str(round(int(ext.get("cy")) * sy)))
+    prs.slide_width, prs.slide_height = width, height
+    sld_sz = prs.part._element.find("p:sldSz", _NS)
+    if sld_sz is not None and "type" in sld_sz.attrib:
+        del sld_sz.attrib["type"]
+
+
+def _properties(prs: Any, content: Content, date: str) -> None:
+    import datetime as dt
+
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    props = prs.core_properties
+    when = dt.datetime.fromisoformat(date)
+    props.title = clean(content.infographic.title)[:255]
+    props.subject = clean(content.labels.get("page_title", ""))[:255]
+    props.author = clean(content.name)[:255]
+    props.last_modified_by = "visitkit"
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.language = content.lang
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    props.last_printed = None if False else when  # never the clock
+
+    # Drop the stock template's stale thumbnail and Mac printer settings; refresh app.xml.
+    package = prs.part.package
+    for rid, rel in list(package._rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package._rels.pop(rid)
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = _app_xml(content)
+    for rid, rel in list(prs.part._rels.items()):
+        if rel.reltype == RT.PRINTER_SETTINGS:
+            prs.part._rels.pop(rid)
+
+
+def _app_xml(content: Content) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        "<TotalTime>0</TotalTime><Application>visitkit</Application>"
+        f"<PresentationFormat>{PAGE_FORMAT[content.page_size]}</PresentationFormat>"
+        "<Slides>1</Slides><Notes>0</Notes><HiddenSlides>0</HiddenSlides><MMClips>0</MMClips>"
+        "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+    ).encode()
+
+
+def _rezip(data: bytes) -> bytes:
+    """Same parts, fixed timestamps and a fixed order: identical input gives identical bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            target.writestr(info, source.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def _logo_png(context: RenderContext) -> tuple[bytes | None, float | None]:
+    """The logo as PNG/JPEG bytes (SVG rasterised) and its aspect ratio."""
+    logo = context.content.logo
+    if logo is None:
+        return None, None
+    data = context.asset(logo.path)
+    if logo.kind == "svg":
+        from visitkit.render.raster import svg_size, svg_to_png
+
+        w, h = svg_size(data)
+        return svg_to_png(data, 800 if w >= h else max(1, round(800 * w / h))), w / h
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        w, h = image.size
+    return data, w / h
+
+
+def _icon_png(context: RenderContext) -> bytes:
+    """The vertical's line icon, stroked in the on-primary colour, as a transparent PNG."""
+    from lxml import etree
+
+    from visitkit.render.raster import svg_to_png
+
+    svg = context.asset(f"templates/icons/{context.content.vertical}.svg")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.fromstring(svg, parser)
+    colour = context.content.colors.on_primary
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.get("stroke") not in (None, "none"):
+            el.set("stroke", colour)
+    return svg_to_png(etree.tostring(root), 320)
+
+
+def render(context: RenderContext) -> bytes:
+    from pptx import Presentation
+
+    content = context.content
+    fonts = fonts_for(context.asset(content.font.regular), context.asset(content.font.bold))
+    logo_png, ratio = _logo_png(context)
+    items = Designer(content, fonts, ratio).layout()
+
+    prs = Presentation()
+    _fit_masters(prs, *PAGE_EMU[content.page_size])
+    _patch_theme(prs, content)
+    blank = next(lay for lay in prs.slide_layouts if lay.name == "Blank")
+    slide = prs.slides.add_slide(blank)
+    Painter(content, slide).paint(items, logo_png, _icon_png(context))
+    _properties(prs, content, str(context.options.get("date") or FIXED_DATE))
+
+    out = io.BytesIO()
+    prs.save(out)
+    return _rezip(out.getvalue())
