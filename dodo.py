@@ -10,7 +10,7 @@ from visitkit import tasks
 from visitkit.report import Reporter
 
 DOIT_CONFIG = {
-    "default_tasks": ["validate", "content", *tasks.OUTPUTS, "prune"],
+    "default_tasks": ["validate", "content", *tasks.OUTPUTS, "thumbnail", "manifest", "zip", "index", "prune"],
     "continue": True,  # a broken profile must not stop the other organisations
     "backend": "sqlite3",
     "dep_file": ".doit.db",
@@ -20,36 +20,48 @@ DOIT_CONFIG = {
 SELECTED = get_var("org", None)
 
 
-def _orgs():
-    return tasks.scan(SELECTED)
-
-
 def task_validate():
-    yield from tasks.validate_tasks(*_orgs())
+    yield from tasks.group_tasks("validate", SELECTED)
 
 
 def task_content():
-    yield from tasks.content_tasks(_orgs()[0])
+    yield from tasks.group_tasks("content", SELECTED)
 
 
 def task_faq():
-    yield from tasks.output_tasks("faq", _orgs()[0])
+    yield from tasks.group_tasks("faq", SELECTED)
 
 
 def task_fragment():
-    yield from tasks.output_tasks("fragment", _orgs()[0])
+    yield from tasks.group_tasks("fragment", SELECTED)
 
 
 def task_pdf():
-    yield from tasks.output_tasks("pdf", _orgs()[0])
+    yield from tasks.group_tasks("pdf", SELECTED)
 
 
 def task_pptx():
-    yield from tasks.output_tasks("pptx", _orgs()[0])
+    yield from tasks.group_tasks("pptx", SELECTED)
+
+
+def task_thumbnail():
+    yield from tasks.group_tasks("thumbnail", SELECTED)
+
+
+def task_manifest():
+    yield from tasks.group_tasks("manifest", SELECTED)
+
+
+def task_zip():
+    yield from tasks.group_tasks("zip", SELECTED)
+
+
+def task_index():
+    yield from tasks.group_tasks("index", SELECTED)
 
 
 def task_prune():
-    return tasks.prune_task(_orgs()[0], SELECTED)
+    return tasks.prune_task(SELECTED)
 
 
 def task_schema():

@@ -120,6 +120,7 @@ def test_heading_level_outside_2_to_5_is_refused(bad):
 
 def test_questions_ids_unique_and_answers_present(sample):
     _, root, content = sample
+    assert empty_elements(root) == []
     ids = root.xpath(".//@id")
     assert len(ids) == len(set(ids))
     for q in all_questions(content):

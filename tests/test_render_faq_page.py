@@ -25,6 +25,7 @@ from tests.faq_support import (
     text_of,
 )
 from visitkit.render import RenderContext, faq_page
+from visitkit.richtext import Block, Run
 
 MODULE = "visitkit.render.faq_page"
 
@@ -167,6 +168,50 @@ def test_css_parses_and_has_visible_focus_styles_and_reduced_motion(sample):
         assert colour in css
 
 
+def test_sample_has_no_empty_elements(sample):
+    _, root, _ = sample
+    assert empty_elements(root) == []
+
+
+def test_richtext_blocks_become_html_and_blank_runs_vanish():
+    content = make_content("sample")
+    section = content.faq.sections[0]
+    answer = (
+        Block(
+            kind="p",
+            items=(
+                (
+                    Run(text="Read "),
+                    Run(text="the ", href="https://a.example/x"),
+                    Run(text="policy", strong=True, href="https://a.example/x"),
+                    Run(text=" now."),
+                ),
+            ),
+        ),
+        Block(
+            kind="ol",
+            items=((Run(text="first", em=True),), (Run(text="  "),), (Run(text=""),), (Run(text="second"),)),
+        ),
+        Block(kind="ul", items=((Run(text=" "),),)),
+        Block(kind="p", items=((Run(text=""),),)),
+    )
+    question = section.questions[0].model_copy(update={"answer": answer})
+    faq = content.faq.model_copy(
+        update={"sections": (section.model_copy(update={"questions": (question,)}),) + content.faq.sections[1:]}
+    )
+    root = parse_document(faq_page.render(make_context(MODULE, content.model_copy(update={"faq": faq}))))
+    (block,) = root.xpath("//*[@id=$id]/following-sibling::div[1]", id=question.id)
+    # One link for the two runs that share a target, with the bold part inside it.
+    (link,) = block.xpath(".//a")
+    assert (link.get("href"), text_of(link)) == ("https://a.example/x", "the policy")
+    assert link.xpath("./strong/text()") == ["policy"]
+    assert [text_of(p) for p in block.xpath("./p")] == ["Read the policy now."]
+    assert [text_of(li) for li in block.xpath("./ol/li")] == ["first", "second"]
+    assert block.xpath("./ol/li/em/text()") == ["first"]
+    assert not block.xpath("./ul")
+    assert empty_elements(block) == []
+
+
 def test_hostile_text_is_escaped(tmp_path):
     edits = {
         "name": HOSTILE,
@@ -179,6 +224,7 @@ def test_hostile_text_is_escaped(tmp_path):
     root = parse_document(data)
     assert not root.xpath("//script")
     assert b"<script>" not in data
+    assert empty_elements(root) == []
     body = text_of(root.find("body"))
     assert body.count(HOSTILE) >= 4  # eyebrow, intro, fee answer, payment list, extra info, footer
     assert HOSTILE in text_of(root.find(".//title"))

@@ -73,3 +73,66 @@ def missing_profile(path: str) -> TaskFailed:
 
 def schema(target: str) -> None:
     write_atomic(Path(target), profile_mod.json_schema().encode())
+
+
+def thumbnail(pdf_path: str, target: str, width: int) -> None:
+    """Write a PNG preview of page 1 of ``pdf_path``, ``width`` pixels wide."""
+    from visitkit.render import thumbnail as renderer
+
+    write_atomic(Path(target), renderer.render(Path(pdf_path).read_bytes(), width))
+
+
+def org_manifest(org_id: str, contents: list[str], files: dict[str, dict[str, Any]], target: str) -> None:
+    """Write build/<org>/manifest.json: every output with its size, hash and inputs' hash.
+
+    ``files``: bundle path → {"locale", "format", "path", "inputs": [project-relative files]}.
+    """
+    from visitkit import bundle
+
+    digests: dict[str, str] = {}
+
+    def digest(path: str) -> str:
+        if path not in digests:
+            digests[path] = bundle.sha256(Path(path).read_bytes())
+        return digests[path]
+
+    models = [load_content(Path(p)) for p in contents]
+    org = {
+        "id": org_id,
+        "name": models[0].name,
+        "vertical": models[0].vertical,
+        "locales": [m.locale for m in models],
+        "warnings": sorted({w for m in models for w in m.warnings}),
+    }
+    entries = {}
+    for name, info in files.items():
+        data = Path(info["path"]).read_bytes()
+        entries[name] = {
+            "locale": info["locale"],
+            "format": info["format"],
+            "size": len(data),
+            "sha256": digest(info["path"]),
+            "inputs": bundle.inputs_hash({p: digest(p) for p in info["inputs"]}),
+        }
+    write_atomic(Path(target), bundle.manifest(org, entries))
+
+
+def org_zip(manifest_path: str, target: str) -> None:
+    """Write the toolkit zip: exactly the files the manifest lists."""
+    import json
+
+    from visitkit import bundle
+
+    folder = Path(manifest_path).parent
+    listed = json.loads(Path(manifest_path).read_text(encoding="utf-8"))["files"]
+    write_atomic(Path(target), bundle.toolkit_zip({name: (folder / name).read_bytes() for name in listed}))
+
+
+def site_index(manifests: list[str], template: str, target: str) -> None:
+    """Write build/index.html from the manifests alone."""
+    import json
+
+    from visitkit.render import index
+
+    documents = [json.loads(Path(p).read_text(encoding="utf-8")) for p in manifests]
+    write_atomic(Path(target), index.render(documents, Path(template).read_text(encoding="utf-8")))

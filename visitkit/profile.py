@@ -317,6 +317,16 @@ class Features(Strict):
     """Patients can join from their patient portal (healthcare with an integrated health record)."""
 
 
+class Email(Strict):
+    platform: Literal["generic", "mailchimp", "hubspot", "campaign_monitor"] = "generic"
+    """Email platform the campaign is sent with: its unsubscribe and postal-address tokens go in the footer."""
+
+
+class FaqOptions(Strict):
+    structured_data: bool = False
+    """Also write ``faq.jsonld``, schema.org ``FAQPage`` metadata for the FAQ (metadata only)."""
+
+
 class Profile(Strict):
     """One organisation's profile."""
 
@@ -342,6 +352,13 @@ class Profile(Strict):
     """Optional product features the organisation uses."""
     extra_info: Prose | None = None
     """Anything else clients should know before joining; shown in the FAQ and on the infographic."""
+    assets_base_url: WebUrl | None = None
+    """Where the org hosts its toolkit bundle (``…/<org-id>/``): emails reference images below it.
+    Without it the email uses no images."""
+    email: Email = Email()
+    """Email campaign settings."""
+    faq: FaqOptions = FaqOptions()
+    """FAQ options."""
 
     @field_validator("locales")
     @classmethod

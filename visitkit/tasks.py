@@ -46,6 +46,10 @@ GROUP_DOCS = {
     "fragment": "drop-in FAQ fragment for an existing site, faq.fragment.html",
     "pdf": "one-page branded PDF infographic, infographic.pdf",
     "pptx": "editable PowerPoint infographic, infographic.pptx",
+    "thumbnail": "PNG previews of the PDF: infographic.png and infographic-large.png",
+    "manifest": "build/<org>/manifest.json: every output with its size, sha256 and inputs' hash",
+    "zip": "build/<org>/<org>-toolkit.zip: every output of the organisation, by locale",
+    "index": "build/index.html: a gallery of every organisation, built from the manifests only",
     "prune": "remove build/<org>/ of organisations whose profile was deleted",
 }
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -180,78 +184,187 @@ def _content(org_id: str, locale: str) -> str:
     return (WORK / org_id / locale / "content.json").as_posix()
 
 
-def validate_tasks(orgs: tuple[Org, ...], missing: tuple[str, ...]):
-    yield {"basename": "validate", "name": None, "doc": GROUP_DOCS["validate"]}
-    for org in orgs:
-        target = _validated(org.id)
-        yield {
-            "basename": "validate",
-            "name": org.id,
-            "actions": [(_action("validate"), [org.profile.as_posix(), SOURCES.as_posix(), target])],
-            "file_dep": [org.profile.as_posix(), *org.assets, *_code("visitkit.profile")],
-            "targets": [target],
-            "clean": True,
-        }
-    for org_id in missing:
-        yield {
-            "basename": "validate",
-            "name": org_id,
-            "actions": [(_action("missing_profile"), [(PROFILES / f"{org_id}.yaml").as_posix()])],
-            "uptodate": [False],
-        }
+@dataclass(frozen=True)
+class Output:
+    """One file of an org's toolkit and the task that writes it."""
+
+    group: str
+    org: str
+    locale: str
+    path: str  # project-relative, under build/<org>/
+    source: str  # the content model, or for thumbnails the PDF
+    inputs: tuple[str, ...]  # templates, logo and fonts
+    code: tuple[str, ...]  # the modules that compute it
+
+    @property
+    def file_dep(self) -> tuple[str, ...]:
+        return (self.source, *self.inputs, *self.code)
 
 
-def content_tasks(orgs: tuple[Org, ...]):
-    yield {"basename": "content", "name": None, "doc": GROUP_DOCS["content"]}
-    code = _code("visitkit.content", "visitkit.sources")
+@functools.cache
+def plan(selected: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Every task, by group, for the selected orgs (all when ``None``)."""
+    orgs, missing = scan(selected)
+    groups: dict[str, list[dict[str, Any]]] = {name: [] for name in GROUP_DOCS}
+    groups["validate"] += [_validate_task(org) for org in orgs] + [_missing_task(org_id) for org_id in missing]
     for org in orgs:
+        outputs = []
         for locale in org.locales:
-            target = _content(org.id, locale)
-            yield {
-                "basename": "content",
-                "name": f"{org.id}/{locale}",
-                "actions": [
-                    (
-                        _action("content"),
-                        [_validated(org.id), org.id, locale, SOURCES.as_posix(), PROFILES.as_posix(), target],
-                    )
-                ],
-                "file_dep": [
-                    _validated(org.id),
-                    *(p.as_posix() for p in sources.source_files(SOURCES, locale)),
-                    *org.assets,
-                    *code,
-                ],
-                "targets": [target],
-                "clean": True,
-            }
+            groups["content"].append(_content_task(org, locale))
+            outputs += org_outputs(org, locale)
+        groups.update({group: groups[group] + [_output_task(o) for o in outputs if o.group == group]
+                       for group in {o.group for o in outputs}})
+        if outputs:
+            groups["manifest"].append(_manifest_task(org, outputs))
+            groups["zip"].append(_zip_task(org))
+    if not selected:
+        groups["index"].append(_index_task([org for org in orgs if org.locales]))
+    return groups
 
 
-def output_tasks(group: str, orgs: tuple[Org, ...]):
-    """One task per org and locale for the renderer behind ``group``."""
+def group_tasks(group: str, selected: str | None = None):
+    """doit task generator for one group."""
+    yield {"basename": group, "name": None, "doc": GROUP_DOCS[group]}
+    yield from plan(selected)[group]
+
+
+def _validate_task(org: Org) -> dict[str, Any]:
+    target = _validated(org.id)
+    return {
+        "basename": "validate",
+        "name": org.id,
+        "actions": [(_action("validate"), [org.profile.as_posix(), SOURCES.as_posix(), target])],
+        "file_dep": [org.profile.as_posix(), *org.assets, *_code("visitkit.profile")],
+        "targets": [target],
+        "clean": True,
+    }
+
+
+def _missing_task(org_id: str) -> dict[str, Any]:
+    return {
+        "basename": "validate",
+        "name": org_id,
+        "actions": [(_action("missing_profile"), [(PROFILES / f"{org_id}.yaml").as_posix()])],
+        "uptodate": [False],
+    }
+
+
+def _content_task(org: Org, locale: str) -> dict[str, Any]:
+    target = _content(org.id, locale)
+    args = [_validated(org.id), org.id, locale, SOURCES.as_posix(), PROFILES.as_posix(), target]
+    return {
+        "basename": "content",
+        "name": f"{org.id}/{locale}",
+        "actions": [(_action("content"), args)],
+        "file_dep": [
+            _validated(org.id),
+            *(p.as_posix() for p in sources.source_files(SOURCES, locale)),
+            *([org.logo] if org.logo else []),  # its type is read from its bytes
+            *_code("visitkit.content", "visitkit.sources"),
+        ],
+        "targets": [target],
+        "clean": True,
+    }
+
+
+def org_outputs(org: Org, locale: str) -> list[Output]:
+    """Every output file of one org and locale, with exactly the files it is made from."""
     import importlib
 
-    module_name = OUTPUTS[group]
-    module = importlib.import_module(module_name)
-    code = _code(module_name)
-    yield {"basename": group, "name": None, "doc": GROUP_DOCS[group]}
-    for org in orgs:
-        inputs = renderer_inputs(module, org.vertical, org.logo, org.fonts)
-        for locale in org.locales:
-            target = (BUILD / org.id / locale / module.OUTPUT).as_posix()
-            yield {
-                "basename": group,
-                "name": f"{org.id}/{locale}",
-                "actions": [
-                    (_action("render"), [module_name, _content(org.id, locale), inputs, target, {}])
-                ],
-                "file_dep": [_content(org.id, locale), *inputs, *code],
-                "targets": [target],
-                "clean": True,
-            }
+    from visitkit.render import thumbnail
+
+    outputs = []
+    folder = BUILD / org.id / locale
+    for group, module_name in OUTPUTS.items():
+        module = importlib.import_module(module_name)
+        inputs = tuple(renderer_inputs(module, org.vertical, org.logo, org.fonts))
+        target = (folder / module.OUTPUT).as_posix()
+        outputs.append(Output(group, org.id, locale, target, _content(org.id, locale), inputs, _code(module_name)))
+    pdf = (folder / thumbnail.SOURCE).as_posix()
+    code = _code("visitkit.render.thumbnail")
+    for name in thumbnail.OUTPUTS:
+        outputs.append(Output("thumbnail", org.id, locale, (folder / name).as_posix(), pdf, (), code))
+    return outputs
 
 
-def stray_dirs(orgs: tuple[Org, ...]) -> list[Path]:
+def _output_task(output: Output) -> dict[str, Any]:
+    if output.group == "thumbnail":
+        from visitkit.render import thumbnail
+
+        width = thumbnail.OUTPUTS[Path(output.path).name]
+        action = (_action("thumbnail"), [output.source, output.path, width])
+        name = f"{output.org}/{output.locale}/{Path(output.path).stem}"
+    else:
+        module_name = OUTPUTS[output.group]
+        action = (_action("render"), [module_name, output.source, list(output.inputs), output.path, {}])
+        name = f"{output.org}/{output.locale}"
+    return {
+        "basename": output.group,
+        "name": name,
+        "actions": [action],
+        "file_dep": list(output.file_dep),
+        "targets": [output.path],
+        "clean": True,
+    }
+
+
+def _manifest(org_id: str) -> str:
+    return (BUILD / org_id / "manifest.json").as_posix()
+
+
+def _manifest_task(org: Org, outputs: list[Output]) -> dict[str, Any]:
+    folder = BUILD / org.id
+    files = {
+        Path(o.path).relative_to(folder).as_posix(): {
+            "locale": o.locale,
+            "format": o.group,
+            "path": o.path,
+            "inputs": list(o.file_dep),
+        }
+        for o in outputs
+    }
+    contents = [_content(org.id, locale) for locale in org.locales]
+    deps = sorted({d for o in outputs for d in (o.path, *o.file_dep)} | set(contents) | set(_code("visitkit.bundle")))
+    return {
+        "basename": "manifest",
+        "name": org.id,
+        "actions": [(_action("org_manifest"), [org.id, contents, files, _manifest(org.id)])],
+        "file_dep": deps,
+        "targets": [_manifest(org.id)],
+        "clean": True,
+    }
+
+
+def _zip_task(org: Org) -> dict[str, Any]:
+    target = (BUILD / org.id / f"{org.id}-toolkit.zip").as_posix()
+    return {
+        "basename": "zip",
+        "name": org.id,
+        # The manifest holds every file's sha256, so it alone says when the zip is stale.
+        "actions": [(_action("org_zip"), [_manifest(org.id), target])],
+        "file_dep": [_manifest(org.id), *_code("visitkit.bundle")],
+        "targets": [target],
+        "clean": True,
+    }
+
+
+INDEX_TEMPLATE = "templates/index/index.html.j2"
+
+
+def _index_task(orgs: list[Org]) -> dict[str, Any]:
+    manifests = [_manifest(org.id) for org in orgs]
+    target = (BUILD / "index.html").as_posix()
+    return {
+        "basename": "index",
+        "name": "site",
+        "actions": [(_action("site_index"), [manifests, INDEX_TEMPLATE, target])],
+        "file_dep": [*manifests, INDEX_TEMPLATE, *_code("visitkit.render.index")],
+        "targets": [target],
+        "clean": True,
+    }
+
+
+def stray_dirs() -> list[Path]:
     """Output folders of organisations that no longer have a profile."""
     known = {p.stem for p in PROFILES.glob("*.yaml")}
     found = []
@@ -261,8 +374,8 @@ def stray_dirs(orgs: tuple[Org, ...]) -> list[Path]:
     return sorted(found)
 
 
-def prune_task(orgs: tuple[Org, ...], selected: str | None):
-    stray = [] if selected else stray_dirs(orgs)
+def prune_task(selected: str | None):
+    stray = [] if selected else stray_dirs()
     return {
         "basename": "prune",
         "doc": GROUP_DOCS["prune"],

@@ -14,8 +14,8 @@ context always gives the same bytes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import ModuleType
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from visitkit.content import Content

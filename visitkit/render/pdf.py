@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -70,8 +71,9 @@ def render(context: RenderContext) -> bytes:
     template = _template(context.template("infographic/infographic.html.j2"))
     values = _values(context)
 
-    def layout(density: int) -> Any:
-        html = HTML(string=template.render(density=density, **values), base_url=BASE_URL, url_fetcher=fetcher)
+    def layout(density: int, spread: float = 0.0) -> Any:
+        page = template.render(density=density, spread=f"{spread:.2f}", **values)
+        html = HTML(string=page, base_url=BASE_URL, url_fetcher=fetcher)
         document = html.render(font_config=font_config, stylesheets=[static_css, variable_css], pdf_variant=PDF_VARIANT)
         # Content that does not fit spills onto a second page (see the footer twin in the template).
         return document if len(document.pages) == 1 else None
@@ -82,6 +84,11 @@ def render(context: RenderContext) -> bytes:
             f"{content.org_id}/{content.locale}: the infographic does not fit one page even at the "
             "tightest layout; shorten extra_info"
         )
+    # Short content leaves a gap above the footer; spread it between the steps instead.
+    free = _free_space_mm(document)
+    if free > 12 and content.infographic.steps:
+        spread = min(6.0, (free - 8) / (len(content.infographic.steps) + 1))
+        document = layout(density, spread) or document
     # The Document keeps the font_config given to render(); write_pdf() takes no font options.
     return document.write_pdf(pdf_variant=PDF_VARIANT)
 
@@ -102,6 +109,26 @@ def _lightest_fit(layout: Any, guess: int) -> tuple[Any, int]:
             break
         document, density = lighter, density - 1
     return document, density
+
+
+def _free_space_mm(document: Any) -> float:
+    """Empty height between the content and the pinned footer, read from the laid-out page.
+
+    Uses WeasyPrint's box tree (not a public API): any surprise there just means "no spreading".
+    """
+    try:
+        page = document.pages[0]._page_box
+        stack = [page]
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            if element is not None and box.element_tag == "div" and "footer-space" in (element.get("class") or ""):
+                bottom = box.position_y + box.margin_height()
+                return max(0.0, (page.margin_height() - bottom) * _MM_PER_PX)
+            stack.extend(getattr(box, "children", ()))
+    except (AttributeError, IndexError, TypeError):
+        pass
+    return 0.0
 
 
 # ------------------------------------------------------------- fetching
@@ -295,15 +322,27 @@ def _title_size(title: str) -> str:
 
 
 def _first_density(content: Content) -> int:
-    """A guess at the density that fits, from text lengths; the real layout check corrects it."""
+    """A first guess at the density that fits, from a rough height model of the d2 layout.
+
+    The guess errs on the light side: one too light costs no more layouts than
+    an exact guess (see ``_lightest_fit``).
+    """
     info = content.infographic
-    step_chars = sum(len(step.title) + 12 + len(step.text) for step in info.steps)
-    panel_chars = len(_plain(info.help)) + len(_plain(info.contact)) + sum(len(c.label) + 40 for c in info.ctas)
-    extra = len(_plain(info.extra))
-    load = step_chars / 900 + panel_chars / 1100 + extra / 900 + len(content.name) / 600
-    if content.page_size == "letter":
-        load *= 1.07
-    return max(0, min(DENSITIES - 1, int((load - 0.55) / 0.16)))
+
+    def lines(blocks: Iterable[Block], per_line: float) -> int:
+        return sum(-(-len("".join(r.text for r in item)) // int(per_line)) for b in blocks for item in b.items)
+
+    journey = sum(7.0 + 4.7 * lines(step.body, 51) for step in info.steps) + 4.8 * max(len(info.steps) - 1, 0)
+    panel = 12.0 + 10.0 * (len(info.ctas) - 1) + 4.4 * sum(lines(b, 38) for b in (info.help, info.contact))
+    extra = lines(info.extra, 38 if len(_plain(info.extra)) <= 260 else 85)
+    if len(_plain(info.extra)) <= 260:
+        panel += 4.4 * extra + 7.6
+        extra = 0
+    need = 141.0 + max(journey, panel) + 5.0 * extra + (10.0 if extra else 0) + 4.0 * -(-len(content.name) // 70)
+    page = 297.0 if content.page_size == "a4" else 279.4
+    # Each density step shrinks the page's content by roughly 9 %; floor() rounds towards lighter.
+    steps = math.log(need / page) / math.log(1.095)
+    return max(0, min(DENSITIES - 1, math.floor(2 + steps)))
 
 
 def _logo(context: RenderContext) -> dict[str, Any] | None:

@@ -22,7 +22,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -40,8 +40,9 @@ PAGE_EMU = {"a4": (7_560_000, 10_692_000), "letter": (7_772_400, 10_058_400)}
 PAGE_FORMAT = {"a4": "A4 Paper (210x297 mm)", "letter": "Letter Paper (8.5x11 in)"}
 FIXED_DATE = "2000-01-01T00:00:00"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-WRAP_SAFETY = 0.96  # wrap a little narrower than the box: PowerPoint/LibreOffice measure slightly differently
+WRAP_SAFETY = 0.98  # wrap a little narrower than the box: renderers measure slightly differently
 ELLIPSIS = "…"
+BULLET_INDENT = 0.9  # em: where list text starts, right of its bullet
 BREAK = "\n"  # a TRun with this text is a line break (<a:br/>) inside a paragraph
 
 _NS = {
@@ -196,14 +197,14 @@ def _words(para: Para) -> list[_Word]:
                 if words[-1].space:
                     words.append(_Word(brk=words[-1].brk and not words[-1].parts))
                 words[-1].parts.append((token, bold))
-    if para.bullet:
-        words[0].parts.insert(0, ("• ", para.bold))
     return [w for w in words if w.parts]
 
 
 def wrap(fonts: Fonts, para: Para, width: float) -> int:
     """Number of lines ``para`` wraps into at ``width`` pt (greedy, like PowerPoint)."""
     size = para.size
+    if para.bullet:  # list text starts after the bullet's hanging indent, on every line
+        width -= BULLET_INDENT * size
     lines = 0
     used = 0.0
     pending_space = 0.0
@@ -288,29 +289,41 @@ def clamp(fonts: Fonts, paras: Sequence[Para], width: float, max_height: float) 
         if height(fonts, kept + [para], width) <= max_height:
             kept.append(para)
             continue
-        words = _flat_words(para)
-        low, high = 0, len(words)  # longest word prefix that fits, found by bisection
-        while low < high:
-            middle = (low + high + 1) // 2
-            if height(fonts, kept + [_prefix(para, words[middle - 1])], width) <= max_height:
-                low = middle
-            else:
-                high = middle - 1
-        if low:
-            kept.append(_prefix(para, words[low - 1]))
-        elif not kept:  # not even one word fits: the ellipsis alone
+        # The longest prefix that fits, ending at a word (or, for one endless word, a character).
+        def ok(end: tuple[int, int], para: Para = para) -> bool:
+            return height(fonts, kept + [_prefix(para, end)], width) <= max_height
+
+        best = _longest(_ends(para, r"\S+"), ok)
+        if best is None:
+            best = _longest(_ends(para, r"\S"), ok)
+        if best is not None:
+            kept.append(_prefix(para, best))
+        elif not kept:  # not even one character fits: the ellipsis alone
             kept.append(replace(para, runs=(TRun(ELLIPSIS),)))
         break
     return kept
 
 
-def _flat_words(para: Para) -> list[tuple[int, int]]:
-    """(run index, end offset) of every word end in ``para``."""
-    ends = []
-    for index, run in enumerate(para.runs):
-        for match in re.finditer(r"\S+", run.text):
-            ends.append((index, match.end()))
-    return ends
+def _longest(ends: list[tuple[int, int]], ok: Callable[[tuple[int, int]], bool]) -> tuple[int, int] | None:
+    """The last of ``ends`` that is ``ok`` (found by bisection: ok is monotonic)."""
+    low, high = 0, len(ends)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if ok(ends[middle - 1]):
+            low = middle
+        else:
+            high = middle - 1
+    return ends[low - 1] if low else None
+
+
+def _ends(para: Para, pattern: str) -> list[tuple[int, int]]:
+    """(run index, end offset) of every match of ``pattern`` in ``para``'s runs."""
+    return [
+        (index, match.end())
+        for index, run in enumerate(para.runs)
+        if run.text != BREAK
+        for match in re.finditer(pattern, run.text)
+    ]
 
 
 def _prefix(para: Para, end: tuple[int, int]) -> Para:
@@ -504,8 +517,6 @@ class Designer:
         top = d["head_top"] * MM
         content: list[Item] = []
         icon = d["icon"] * MM
-        content.append(Item("icon", "Icon", Box(self.W - side - icon, d["icon_top"] * MM, icon, icon),
-                            decorative=True))
         if c.logo and self.logo_ratio:
             scale = min(58 * MM, 13 * MM * self.logo_ratio)  # logo fitted into 58 × 13 mm
             logo_w, logo_h = scale, scale / self.logo_ratio
@@ -522,6 +533,8 @@ class Designer:
             h = self.measure(paras, width)
             content.append(Item("text", "Organisation", Box(side, top + 2 * MM, width, h), tuple(paras)))
             y = top + 2 * MM + h
+        content.append(Item("icon", "Icon", Box(self.W - side - icon, d["icon_top"] * MM, icon, icon),
+                            decorative=True))
 
         y += d["title_gap"] * MM
         width = min(136 * MM, self.inner)
@@ -856,8 +869,7 @@ class Painter:
     def _bullet(p_pr: Any, para: Para) -> None:
         from lxml import etree
 
-        # The bullet takes about the width of "• " (what the measuring assumes).
-        indent = _emu(para.size * 0.9)
+        indent = _emu(para.size * BULLET_INDENT)
         p_pr.set("marL", str(indent))
         p_pr.set("indent", str(-indent))
         etree.SubElement(p_pr, _q("a:buFont"), typeface="Arial")
@@ -998,7 +1010,6 @@ def _properties(prs: Any, content: Content, date: str) -> None:
     props.revision = 1
     props.created = when
     props.modified = when
-    props.last_printed = None if False else when  # never the clock
 
     # Drop the stock template's stale thumbnail and Mac printer settings; refresh app.xml.
     package = prs.part.package

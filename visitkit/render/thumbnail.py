@@ -1,0 +1,30 @@
+"""PNG previews of page 1 of the infographic PDF (pypdfium2).
+
+Unlike the other renderers this one reads the finished PDF, not the content
+model, so a thumbnail is rebuilt only when the PDF's bytes change.
+"""
+
+from __future__ import annotations
+
+import io
+
+OUTPUTS = {"infographic.png": 360, "infographic-large.png": 1200}
+"""File name → width in pixels: a thumbnail for pages and a large image for social posts."""
+SOURCE = "infographic.pdf"
+
+
+def render(pdf: bytes, width: int) -> bytes:
+    """Page 1 of ``pdf`` as an opaque PNG ``width`` pixels wide (deterministic bytes)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[0]
+        scale = width / page.get_width()
+        image = page.render(scale=scale, may_draw_forms=False).to_pil().convert("RGB")
+    finally:
+        document.close()
+    out = io.BytesIO()
+    # Pillow writes no time or text chunks unless asked: the bytes depend on the pixels only.
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
