@@ -24,6 +24,7 @@ from tests.faq_support import (
     style_text,
     text_of,
 )
+from visitkit import colors
 from visitkit.render import RenderContext, faq_page
 from visitkit.richtext import Block, Run
 
@@ -210,6 +211,20 @@ def test_richtext_blocks_become_html_and_blank_runs_vanish():
     assert block.xpath("./ol/li/em/text()") == ["first"]
     assert not block.xpath("./ul")
     assert empty_elements(block) == []
+
+
+@pytest.mark.parametrize(
+    "primary, secondary",
+    [("#0077B6", "#00B4D8"), ("#FFD500", None), ("#0A1F44", None), ("#0B6E4F", "#08A045"), ("#777777", "#888888")],
+)
+def test_hero_text_reads_on_both_ends_of_the_gradient(tmp_path, primary, secondary):
+    data, content = render(MODULE, tmp_path, {"brand.primary": primary, "brand.secondary": secondary})
+    css = style_text(parse_document(data))
+    hero = re.search(r"\.vk-hero \{([^}]*)\}", css).group(1)
+    ends = re.search(r"linear-gradient\(135deg, (#[0-9A-F]{6}), (#[0-9A-F]{6})\)", hero).groups()
+    assert "color: var(--vk-on-primary)" in hero
+    for end in ends:
+        assert colors.contrast(content.colors.on_primary, end) >= colors.BODY_TEXT, (end, content.colors.on_primary)
 
 
 def test_hostile_text_is_escaped(tmp_path):

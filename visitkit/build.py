@@ -6,9 +6,13 @@ then renamed into place, so no reader ever sees a partial file.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import resource
+import signal
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,45 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+RENDER_SECONDS = float(os.environ.get("VISITKIT_RENDER_TIMEOUT", "60"))
+MEMORY_MB = int(os.environ.get("VISITKIT_MEMORY_LIMIT_MB", "2048"))
+
+
+class RenderLimit(Exception):
+    """A render ran too long or used too much memory."""
+
+
+@contextlib.contextmanager
+def _limits(target: str):
+    """Stop a render that runs longer than RENDER_SECONDS or grows past MEMORY_MB.
+
+    The time limit is a SIGALRM timer (actions run in the main thread of doit's
+    process or of each worker); the memory limit caps the process's address
+    space, which turns a runaway allocation into a MemoryError.
+    """
+    if MEMORY_MB > 0:
+        cap = MEMORY_MB * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY or soft > cap:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    timed = RENDER_SECONDS > 0 and threading.current_thread() is threading.main_thread()
+    if timed:
+
+        def expired(signum, frame):
+            raise RenderLimit(f"{target}: rendering took longer than {RENDER_SECONDS:g} s and was stopped")
+
+        previous = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    try:
+        yield
+    except MemoryError:
+        raise RenderLimit(f"{target}: rendering needed more than {MEMORY_MB} MB of memory and was stopped") from None
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
 def validate(profile_path: str, sources_dir: str, target: str) -> TaskFailed | None:
     """Validate one profile; write its normalised form (the content tasks' input)."""
     path = Path(profile_path)
@@ -59,12 +102,20 @@ def content(validated: str, org_id: str, locale: str, sources_dir: str, profiles
     write_atomic(Path(target), dump_content(model))
 
 
-def render(module: str, content_path: str, inputs: list[str], target: str, options: dict[str, Any]) -> None:
+def render(
+    module: str, content_path: str, inputs: list[str], target: str, options: dict[str, Any]
+) -> TaskFailed | None:
     """Run one renderer on one content model; ``inputs`` are project-relative files."""
     renderer = importlib.import_module(module)
     assets = {name: Path(name).read_bytes() for name in inputs}
     context = RenderContext(content=load_content(Path(content_path)), assets=assets, options=options)
-    write_atomic(Path(target), renderer.render(context))
+    try:
+        with _limits(target):
+            data = renderer.render(context)
+    except RenderLimit as exc:
+        return TaskFailed(str(exc))
+    write_atomic(Path(target), data)
+    return None
 
 
 def missing_profile(path: str) -> TaskFailed:
@@ -75,11 +126,17 @@ def schema(target: str) -> None:
     write_atomic(Path(target), profile_mod.json_schema().encode())
 
 
-def thumbnail(pdf_path: str, target: str, width: int) -> None:
+def thumbnail(pdf_path: str, target: str, width: int) -> TaskFailed | None:
     """Write a PNG preview of page 1 of ``pdf_path``, ``width`` pixels wide."""
     from visitkit.render import thumbnail as renderer
 
-    write_atomic(Path(target), renderer.render(Path(pdf_path).read_bytes(), width))
+    try:
+        with _limits(target):
+            data = renderer.render(Path(pdf_path).read_bytes(), width)
+    except RenderLimit as exc:
+        return TaskFailed(str(exc))
+    write_atomic(Path(target), data)
+    return None
 
 
 def org_manifest(org_id: str, contents: list[str], files: dict[str, dict[str, Any]], target: str) -> None:

@@ -201,9 +201,36 @@ class Output:
         return (self.source, *self.inputs, *self.code)
 
 
+LOCK_FILE = Path(".visitkit.lock")
+_lock_handle = None
+
+
+def lock_project() -> None:
+    """Let one build at a time work in this folder: a second one waits for the first.
+
+    The lock is an advisory ``flock`` held until the process exits, so a killed
+    build never leaves a stale lock behind.
+    """
+    global _lock_handle
+    if _lock_handle is not None:
+        return
+    import fcntl
+    import sys
+
+    handle = LOCK_FILE.open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        message = "visitkit: another build is running in this folder; waiting for it to finish"
+        print(message, file=sys.stderr, flush=True)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    _lock_handle = handle
+
+
 @functools.cache
 def plan(selected: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every task, by group, for the selected orgs (all when ``None``)."""
+    lock_project()
     orgs, missing = scan(selected)
     groups: dict[str, list[dict[str, Any]]] = {name: [] for name in GROUP_DOCS}
     groups["validate"] += [_validate_task(org) for org in orgs] + [_missing_task(org_id) for org_id in missing]

@@ -92,13 +92,18 @@ def _environment(sources: tuple[tuple[str, str], ...]) -> jinja2.Environment:
 def palette(c: Colors) -> dict[str, str]:
     """``content.colors`` plus the few derived colours the HTML needs, every one checked."""
     base = {name: _colour(value) for name, value in c.model_dump().items()}
-    shade = "#000000" if colors.luminance(base["on_primary"]) > 0.5 else "#FFFFFF"
+    on = base["on_primary"]
+    shade = "#000000" if colors.luminance(on) > 0.5 else "#FFFFFF"
     return {
         **base,
         # Panels use the tint: text and links on it must still pass 4.5:1.
         "tint_text": colors.adjust_for(base["text"], base["tint"], colors.BODY_TEXT),
         "tint_accent": colors.adjust_for(base["accent"], base["tint"], colors.BODY_TEXT),
         "tint_muted": colors.adjust_for(base["muted"], base["tint"], colors.BODY_TEXT),
+        # The page's hero sets body-size text on the gradient: both ends must reach 4.5:1 with
+        # on_primary (content only guarantees 3:1 there, enough for large headings).
+        "hero_start": colors.adjust_for(base["primary"], on, colors.BODY_TEXT),
+        "hero_end": colors.adjust_for(base["secondary"], on, colors.BODY_TEXT),
         # Hairlines and card edges: decorative, the layout does not depend on them.
         "border": colors.mix(base["text"], base["background"], 0.86),
         "tint_border": colors.mix(base["accent"], base["tint"], 0.8),

@@ -285,23 +285,27 @@ def fit(
 def clamp(fonts: Fonts, paras: Sequence[Para], width: float, max_height: float) -> list[Para]:
     """Keep what fits and end with an ellipsis: the last resort for text too long for the page."""
     kept: list[Para] = []
-    for para in paras:
+    for index, para in enumerate(paras):
         if height(fonts, kept + [para], width) <= max_height:
             kept.append(para)
             continue
-        # The longest prefix that fits, ending at a word (or, for one endless word, a character).
-        def ok(end: tuple[int, int], para: Para = para) -> bool:
-            return height(fonts, kept + [_prefix(para, end)], width) <= max_height
-
-        best = _longest(_ends(para, r"\S+"), ok)
-        if best is None:
-            best = _longest(_ends(para, r"\S"), ok)
-        if best is not None:
-            kept.append(_prefix(para, best))
-        elif not kept:  # not even one character fits: the ellipsis alone
-            kept.append(replace(para, runs=(TRun(ELLIPSIS),)))
+        cut = _cut(fonts, kept, para, width, max_height)
+        if cut is None and kept:  # not a word of this paragraph fits: end the previous one early
+            cut = _cut(fonts, kept[:-1], replace(kept[-1], runs=kept[-1].runs + (TRun(" "),)), width, max_height)
+            kept.pop()
+        kept.append(cut or replace(para, runs=(TRun(ELLIPSIS),)))
         break
     return kept
+
+
+def _cut(fonts: Fonts, kept: list[Para], para: Para, width: float, max_height: float) -> Para | None:
+    """The longest prefix of ``para`` plus an ellipsis that fits after ``kept``: at a word end, else a character."""
+
+    def ok(end: tuple[int, int]) -> bool:
+        return height(fonts, kept + [_prefix(para, end)], width) <= max_height
+
+    best = _longest(_ends(para, r"\S+"), ok) or _longest(_ends(para, r"\S"), ok)
+    return _prefix(para, best) if best else None
 
 
 def _longest(ends: list[tuple[int, int]], ok: Callable[[tuple[int, int]], bool]) -> tuple[int, int] | None:

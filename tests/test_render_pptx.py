@@ -1,0 +1,453 @@
+"""The editable PowerPoint infographic, checked by re-opening the real bytes with python-pptx.
+
+Extra profiles are built in tmp_path from a copy of org_profiles/sample.yaml and its folder.
+Text fit is re-measured here with Pillow and the real font files, independently of the
+renderer's own measuring code: greedy word wrap at the full box width.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from lxml import etree
+from PIL import Image, ImageFont
+from pptx import Presentation
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.util import Emu
+
+from tests.conftest import ROOT, make_content, make_context
+from visitkit.content import Content
+from visitkit.render import RenderContext, renderer_inputs
+from visitkit.render import pptx as renderer
+from visitkit.render.raster import svg_to_png
+
+MODULE = "visitkit.render.pptx"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+NS = {"a": A[1:-1], "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+LONG_NAME = "Servicios Financieros Integrales del Noroeste de Andalucía S.C.A."
+HOSTILE = '<script>alert("x")</script> & "quoted" \'single\''
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def profile_copy(tmp_path: Path, org: str, edit: dict[str, Any]) -> Path:
+    """org_profiles/sample.yaml and its folder copied as ``org``, with top-level/brand keys replaced."""
+    folder = tmp_path / "org_profiles"
+    folder.mkdir(exist_ok=True)
+    data = yaml.safe_load((ROOT / "org_profiles" / "sample.yaml").read_text(encoding="utf-8"))
+    shutil.copytree(ROOT / "org_profiles" / "sample", folder / org)
+    data["brand"]["logo"] = f"{org}/logo.png"
+    for key, value in edit.items():
+        if key.startswith("brand."):
+            if value is None:
+                data["brand"].pop(key[6:], None)
+            else:
+                data["brand"][key[6:]] = value
+        elif value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    (folder / f"{org}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def context_for(content: Content, profiles: Path | None = None, **options: Any) -> RenderContext:
+    """The context the pipeline would give the renderer; org files come from ``profiles``."""
+    if profiles is None:
+        return make_context(MODULE, content, **options)
+    logo = content.logo.path if content.logo else None
+    assets = {}
+    for name in renderer_inputs(renderer, content.vertical, logo, [content.font.regular, content.font.bold]):
+        if name.startswith("org_profiles/"):
+            assets[name] = (profiles / name.removeprefix("org_profiles/")).read_bytes()
+        else:
+            assets[name] = (ROOT / name).read_bytes()
+    return RenderContext(content=content, assets=assets, options=options)
+
+
+def build(tmp_path: Path, org: str, edit: dict[str, Any], locale: str | None = None) -> tuple[Content, bytes]:
+    profiles = profile_copy(tmp_path, org, edit)
+    content = make_content(org, locale, profiles_dir=profiles)
+    return content, renderer.render(context_for(content, profiles))
+
+
+def shapes(data: bytes) -> list[Any]:
+    prs = Presentation(io.BytesIO(data))
+    assert len(prs.slides) == 1
+    return list(prs.slides[0].shapes)
+
+
+def all_text(data: bytes) -> str:
+    texts = [shape.text_frame.text for shape in shapes(data) if shape.has_text_frame]
+    return re.sub(r"\s+", " ", " ".join(texts))  # line breaks (<a:br/>) read back as \v
+
+
+def links(data: bytes) -> set[str]:
+    found = set()
+    for shape in shapes(data):
+        if shape.click_action.hyperlink.address:
+            found.add(shape.click_action.hyperlink.address)
+        if shape.has_text_frame:
+            for paragraph in shape.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    if run.hyperlink.address:
+                        found.add(run.hyperlink.address)
+    return found
+
+
+def theme(data: bytes) -> etree._Element:
+    prs = Presentation(io.BytesIO(data))
+    return etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
+
+
+class Measure:
+    """Greedy word wrap with Pillow on the real font files (an independent re-implementation)."""
+
+    def __init__(self, content: Content, assets: dict[str, bytes]):
+        self.fonts = {
+            bold: ImageFont.truetype(io.BytesIO(assets[path]), 200, layout_engine=ImageFont.Layout.BASIC)
+            for bold, path in ((False, content.font.regular), (True, content.font.bold))
+        }
+
+    def width(self, text: str, bold: bool, size: float) -> float:
+        return self.fonts[bold].getlength(text) * size / 200
+
+    def lines(self, pieces: list[tuple[str, bool, float]], width: float) -> int:
+        """``pieces``: (text, bold, size) runs; "\\n" is a line break."""
+        words: list[list[tuple[str, bool, float]]] = [[]]  # each word: pieces; a [] marks a break
+        spaces: list[float] = [0.0]
+        for text, bold, size in pieces:
+            if text == "\n":
+                words.append([("\n", bold, size)])
+                spaces.append(0.0)
+                continue
+            for token in re.findall(r"\S+|\s+", text):
+                if token.isspace():
+                    spaces[-1] += self.width(token, bold, size)
+                else:
+                    if spaces[-1] or (words[-1] and words[-1][0][0] == "\n" and len(words[-1]) > 1):
+                        words.append([])
+                        spaces.append(0.0)
+                    words[-1].append((token, bold, size))
+        count, used, pending, forced = 0, 0.0, 0.0, False
+        for word, space in zip(words, spaces, strict=True):
+            parts = [p for p in word if p[0] != "\n"]
+            forced = forced or any(p[0] == "\n" for p in word)
+            if not parts:
+                pending = space
+                continue
+            w = sum(self.width(t, b, s) for t, b, s in parts)
+            if count and not forced and used + pending + w <= width:
+                used += pending + w
+            else:
+                count += 1 + (int(w // width) if w > width else 0)
+                used = w % width if w > width else w
+            forced = False
+            pending = space
+        return max(count, 1)
+
+
+def overflows(data: bytes, content: Content, assets: dict[str, bytes]) -> list[str]:
+    """Every text box whose wrapped text is taller than the box (insets excluded)."""
+    measure = Measure(content, assets)
+    problems = []
+    for shape in shapes(data):
+        if not shape.has_text_frame or not shape.text_frame.text.strip():
+            continue
+        body = shape.text_frame._txBody.bodyPr
+        insets = {side: Emu(int(body.get(side, "91440"))).pt for side in ("lIns", "tIns", "rIns", "bIns")}
+        box_w = Emu(shape.width).pt - insets["lIns"] - insets["rIns"]
+        box_h = Emu(shape.height).pt - insets["tIns"] - insets["bIns"]
+        total = 0.0
+        for index, p in enumerate(shape.text_frame._txBody.findall("a:p", NS)):
+            pieces = []
+            for child in p:
+                if child.tag in (A + "r", A + "br"):
+                    r_pr = child.find("a:rPr", NS)
+                    size = int(r_pr.get("sz")) / 100
+                    text = child.findtext("a:t", "", NS) if child.tag == A + "r" else "\n"
+                    pieces.append((text, r_pr.get("b") == "1", size))
+            if not pieces:
+                continue
+            p_pr = p.find("a:pPr", NS)
+            line = int(p_pr.find("a:lnSpc/a:spcPts", NS).get("val")) / 100
+            before = int(p_pr.find("a:spcBef/a:spcPts", NS).get("val")) / 100 if index else 0.0
+            indent = Emu(int(p_pr.get("marL", "0"))).pt
+            if shape.text_frame.word_wrap is False:
+                count = 1
+            else:
+                count = measure.lines(pieces, box_w - indent)
+            total += before + count * line
+        if total > box_h + 0.5:
+            problems.append(f"{shape.name}: {total:.1f} pt of text in {box_h:.1f} pt")
+    return problems
+
+
+# ------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[Content, bytes]:
+    content = make_content("sample")
+    return content, renderer.render(make_context(MODULE, content))
+
+
+@pytest.fixture(scope="module")
+def long_spanish(tmp_path_factory) -> tuple[Content, bytes, dict[str, bytes]]:
+    tmp = tmp_path_factory.mktemp("long")
+    profiles = profile_copy(
+        tmp,
+        "noroeste",
+        {
+            "name": LONG_NAME,
+            "short_name": "Servicios Financieros del Noroeste",
+            "vertical": "financial",
+            "locales": ["es"],
+            "brand.logo_alt": LONG_NAME,
+            "extra_info": (
+                "Tenga a mano su documento de identidad y la tarjeta de la cuenta. Si necesita un intérprete o "
+                "cualquier otra ayuda para la videollamada, díganoslo al reservar y lo organizaremos con antelación."
+            ),
+        },
+    )
+    content = make_content("noroeste", "es", profiles_dir=profiles)
+    context = context_for(content, profiles)
+    return content, renderer.render(context), dict(context.assets)
+
+
+# ------------------------------------------------------------------ tests
+
+
+def test_module_contract():
+    assert renderer.OUTPUT == "infographic.pptx"
+    assert renderer.TEMPLATES == ("templates/icons/{vertical}.svg",)
+    for vertical in ("healthcare", "financial", "retail", "generic"):
+        assert (ROOT / renderer.TEMPLATES[0].format(vertical=vertical)).is_file()
+
+
+@pytest.mark.parametrize(("page_size", "width_mm", "height_mm"), [("a4", 210, 297), ("letter", 215.9, 279.4)])
+def test_one_slide_of_the_page_size(tmp_path, page_size, width_mm, height_mm):
+    _, data = build(tmp_path, "paper", {"page_size": page_size})
+    prs = Presentation(io.BytesIO(data))
+    assert len(prs.slides) == 1
+    assert prs.slide_width.mm == pytest.approx(width_mm, abs=0.01)
+    assert prs.slide_height.mm == pytest.approx(height_mm, abs=0.01)
+    # Every shape lies on the slide.
+    for shape in prs.slides[0].shapes:
+        assert shape.left >= 0 and shape.top >= 0, shape.name
+        assert shape.left + shape.width <= prs.slide_width + 1, shape.name
+        assert shape.top + shape.height <= prs.slide_height + 1, shape.name
+
+
+def test_texts_are_editable_text(sample):
+    content, data = sample
+    text = all_text(data)
+    info = content.infographic
+    assert info.title in text
+    assert info.subtitle in text
+    assert info.steps_heading in text
+    assert 5 <= len(info.steps) <= 6
+    for step in info.steps:
+        assert step.title in text
+    for cta in info.ctas:
+        assert cta.label in text
+    assert content.name in text
+    assert "Have your insurance card" in text  # extra info
+    assert content.phone in text and content.email in text
+    # Real text boxes and shapes: the only pictures are the logo and the icon.
+    pictures = [s.name for s in shapes(data) if s.shape_type == 13]
+    assert sorted(pictures) == ["Icon", "Logo"]
+
+
+def test_links(sample):
+    content, data = sample
+    found = links(data)
+    for cta in ("booking", "billing", "homepage"):
+        assert content.links[cta] in found
+    assert content.links["join_help"] in found
+    assert f"mailto:{content.email}" in found
+    # Buttons carry the link on the shape, so their labels keep the on-primary colour.
+    buttons = {s.name: s for s in shapes(data) if s.name.startswith("Button: ")}
+    assert buttons["Button: booking"].click_action.hyperlink.address == content.links["booking"]
+    for button in buttons.values():
+        assert all(not run.hyperlink.address for p in button.text_frame.paragraphs for run in p.runs)
+
+
+def test_theme_carries_the_brand(sample):
+    content, data = sample
+    root = theme(data)
+    scheme = root.find("a:themeElements/a:clrScheme", NS)
+
+    def slot(name: str) -> str:
+        return scheme.find(f"a:{name}/a:srgbClr", NS).get("val")
+
+    colors = content.colors
+    assert slot("accent1") == colors.primary.lstrip("#")
+    assert slot("accent2") == colors.secondary.lstrip("#")
+    assert slot("dk1") == colors.text.lstrip("#")
+    assert slot("lt1") == colors.background.lstrip("#")
+    assert slot("hlink") == slot("folHlink") == colors.accent.lstrip("#")
+    fonts = root.find("a:themeElements/a:fontScheme", NS)
+    assert fonts.find("a:majorFont/a:latin", NS).get("typeface") == content.font.family
+    assert fonts.find("a:minorFont/a:latin", NS).get("typeface") == content.font.family
+    assert root.get("name") == content.short_name
+
+    # Shapes refer to the theme: the header gradient runs accent1 → accent2 and no brand colour is hard-coded.
+    slide_xml = zipfile.ZipFile(io.BytesIO(data)).read("ppt/slides/slide1.xml").decode()
+    assert '<a:schemeClr val="accent1"/></a:gs>' in slide_xml
+    assert '<a:schemeClr val="accent2"/></a:gs>' in slide_xml
+    for colour in (colors.primary, colors.secondary, colors.button, colors.accent, colors.text):
+        assert f'srgbClr val="{colour.lstrip("#")}"' not in slide_xml
+
+
+def test_shapes_do_not_inherit_theme_styles(sample):
+    _, data = sample
+    for shape in shapes(data):
+        if shape.shape_type in (1, 5):  # autoshapes and freeforms
+            assert shape._element.find("p:style", NS) is None, shape.name
+            assert shape._element.spPr.find("a:effectLst", NS) is not None, shape.name
+        if shape.has_text_frame and shape.text_frame.text.strip():
+            assert shape.text_frame.word_wrap is not None, shape.name
+
+
+def test_logo_alt_and_decorative_icon(sample):
+    content, data = sample
+    pictures = {s.name: s for s in shapes(data) if s.shape_type == 13}
+    assert pictures["Logo"]._element.nvPicPr.cNvPr.get("descr") == content.logo.alt
+    icon = pictures["Icon"]._element.nvPicPr.cNvPr
+    assert icon.find(f".//{{{DECORATIVE}}}decorative").get("val") == "1"
+    # The icon is a transparent PNG.
+    image = Image.open(io.BytesIO(pictures["Icon"].image.blob))
+    assert image.mode == "RGBA" and image.getpixel((0, 0))[3] == 0
+
+
+def test_long_spanish_name_fits(long_spanish):
+    content, data, assets = long_spanish
+    assert content.locale == "es" and content.name == LONG_NAME
+    text = all_text(data)
+    assert LONG_NAME in text
+    assert content.infographic.title in text
+    assert overflows(data, content, assets) == []
+
+
+def test_sample_fits(sample):
+    content, data = sample
+    assets = dict(make_context(MODULE, content).assets)
+    assert overflows(data, content, assets) == []
+
+
+def test_overflow_check_can_fail(long_spanish):
+    """The re-measuring catches a box made too small (so the fit tests mean something)."""
+    content, data, assets = long_spanish
+    prs = Presentation(io.BytesIO(data))
+    title = next(s for s in prs.slides[0].shapes if s.name == "Title")
+    title.width = Emu(title.width // 3)
+    out = io.BytesIO()
+    prs.save(out)
+    assert any(problem.startswith("Title") for problem in overflows(out.getvalue(), content, assets))
+
+
+def test_very_long_extra_info_is_cut_to_fit(tmp_path):
+    long_text = " ".join(["Bring your card and a list of questions."] * 90)
+    profiles = profile_copy(tmp_path, "wordy", {"extra_info": long_text})
+    content = make_content("wordy", profiles_dir=profiles)
+    context = context_for(content, profiles)
+    data = renderer.render(context)
+    assert overflows(data, content, dict(context.assets)) == []
+    extra = next(s for s in shapes(data) if s.name == "Extra information")
+    assert extra.text_frame.text.endswith(renderer.ELLIPSIS)
+    assert extra.text_frame.text.startswith("Bring your card")
+
+
+def test_hostile_text_stays_literal(tmp_path):
+    content, data = build(
+        tmp_path,
+        "hostile",
+        {"name": HOSTILE, "short_name": '<b>&"x', "brand.logo_alt": HOSTILE, "extra_info": "Bring <script>&\"x\""},
+    )
+    text = all_text(data)
+    assert HOSTILE in text
+    assert 'Bring <script>&"x"' in text
+    pictures = {s.name: s for s in shapes(data) if s.shape_type == 13}
+    assert pictures["Logo"]._element.nvPicPr.cNvPr.get("descr") == HOSTILE
+    assert Presentation(io.BytesIO(data)).core_properties.author == HOSTILE
+    assert theme(data).get("name") == '<b>&"x'
+    # Escaped in the XML, never markup.
+    slide_xml = zipfile.ZipFile(io.BytesIO(data)).read("ppt/slides/slide1.xml")
+    assert b"<script>" not in slide_xml and b"&lt;script&gt;" in slide_xml
+
+
+def test_minimal_profile_without_logo_contact_or_billing(tmp_path):
+    folder = tmp_path / "org_profiles"
+    folder.mkdir()
+    (folder / "bare.yaml").write_text(
+        "name: Bare Clinic\nvertical: healthcare\nbrand:\n  primary: '#7A1FA2'\n"
+        "links:\n  booking: https://bare.example/book\n",
+        encoding="utf-8",
+    )
+    content = make_content("bare", profiles_dir=folder)
+    context = context_for(content, folder)
+    data = renderer.render(context)
+    names = [s.name for s in shapes(data)]
+    assert "Logo" not in names and "Organisation" in names
+    assert [n for n in names if n.startswith("Button: ")] == ["Button: booking"]
+    assert "Contact" not in names
+    assert "https://bare.example/book" in links(data)
+    assert "Bare Clinic" in all_text(data)
+    assert overflows(data, content, dict(context.assets)) == []
+
+
+def test_yellow_brand_uses_dark_header_text(tmp_path):
+    content, data = build(tmp_path, "sunny", {"brand.primary": "#FFD500", "brand.secondary": None})
+    assert content.colors.on_primary != "#FFFFFF"
+    title = next(s for s in shapes(data) if s.name == "Title")
+    run = title.text_frame.paragraphs[0].runs[0]
+    assert run.font.color.theme_color is not None  # a theme colour, resolved to on_primary
+    root = theme(data)
+    assert root.find("a:themeElements/a:clrScheme/a:accent5/a:srgbClr", NS).get("val") == content.colors.on_primary[1:]
+
+
+def test_reproducible_bytes(sample):
+    content, data = sample
+    again = renderer.render(make_context(MODULE, content))
+    assert again == data
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert archive.namelist()[0] == "[Content_Types].xml"
+    assert "docProps/thumbnail.jpeg" not in archive.namelist()
+    props = Presentation(io.BytesIO(data)).core_properties
+    assert props.author == content.name
+    assert props.title == content.infographic.title
+    assert props.revision == 1
+    assert props.created.year == 2000 and props.modified == props.created
+
+
+def test_date_option_sets_document_dates(sample):
+    content, _ = sample
+    data = renderer.render(make_context(MODULE, content, date="2026-03-01"))
+    props = Presentation(io.BytesIO(data)).core_properties
+    assert (props.created.year, props.created.month, props.created.day) == (2026, 3, 1)
+
+
+def test_svg_to_png_is_deterministic_and_transparent():
+    svg = (ROOT / "templates/icons/healthcare.svg").read_bytes()
+    png = svg_to_png(svg, 128)
+    from visitkit.render import raster
+
+    raster._svg_to_png.cache_clear()
+    assert svg_to_png(svg, 128) == png
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (128, 128) and image.mode == "RGBA"
+    assert image.getpixel((0, 0))[3] == 0  # transparent background
+    assert max(pixel[3] for pixel in image.getdata()) == 255  # the strokes are drawn
+    wide = Image.open(io.BytesIO(svg_to_png(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10"/>', 200)))
+    assert wide.size == (200, 50)
