@@ -62,8 +62,9 @@ def context_for(module: str, content: Content, profiles_dir: Path | None = None,
     return RenderContext(content=content, assets=assets, options=options)
 
 
-def render(module: str, tmp_path: Path, edits: dict[str, Any] | None = None, locale: str | None = None,
-           **options: Any) -> tuple[bytes, Content]:
+def render(
+    module: str, tmp_path: Path, edits: dict[str, Any] | None = None, locale: str | None = None, **options: Any
+) -> tuple[bytes, Content]:
     profiles = profile_copy(tmp_path, edits)
     content = make_content("acme", locale, profiles_dir=profiles)
     renderer = importlib.import_module(module)

@@ -40,6 +40,15 @@ def example_orgs() -> dict[str, list[str]]:
     return {org.id: list(org.locales) for org in orgs}
 
 
+def rendered(org: str, locales: list[str], groups=tuple(tasks.OUTPUTS)) -> set[str]:
+    """Task names that re-render ``groups`` for one org, with the thumbnails, bundle and index after them."""
+    names = {f"{group}:{org}/{locale}" for locale in locales for group in groups}
+    if "pdf" in groups:
+        names |= {f"thumbnail:{org}/{locale}/{stem}" for locale in locales
+                  for stem in ("infographic", "infographic-large")}
+    return names | {f"manifest:{org}", f"zip:{org}", "index:site"}
+
+
 def hashes(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -97,17 +106,14 @@ def test_profile_edit_rebuilds_only_that_org(project: Path):
     path = project / f"org_profiles/{org}.yaml"
     text = path.read_text()
     path.write_text(re.sub(r"(?m)^name: .*$", "name: Renamed Organisation", text, count=1))
-    executed = ran(doit(project))
-    expected = {f"validate:{org}"} | {
-        f"{group}:{org}/{locale}" for locale in orgs[org] for group in ("content", *tasks.OUTPUTS)
-    }
-    assert executed == expected
+    expected = {f"validate:{org}"} | {f"content:{org}/{locale}" for locale in orgs[org]} | rendered(org, orgs[org])
+    assert ran(doit(project)) == expected
 
 
 def test_renderer_edit_rebuilds_only_its_format(project: Path):
     with (project / "visitkit/render/pptx.py").open("a") as handle:
         handle.write("\n# an edit to the PowerPoint renderer\n")
-    expected = {f"pptx:{org}/{locale}" for org, locales in example_orgs().items() for locale in locales}
+    expected = set().union(*(rendered(org, locales, ["pptx"]) for org, locales in example_orgs().items()))
     assert ran(doit(project)) == expected
 
 
@@ -117,7 +123,7 @@ def test_locale_sources_edit_rebuilds_only_that_locale(project: Path):
     path.write_text(re.sub(r"(?m)^steps_heading: (.*)$", r"steps_heading: \1 ya", text, count=1))
     spanish = [(org, "es") for org, locales in example_orgs().items() if "es" in locales]
     assert spanish, "the examples must include a Spanish locale"
-    expected = {f"{group}:{org}/es" for org, _ in spanish for group in ("content", *tasks.OUTPUTS)}
+    expected = set().union(*({f"content:{org}/es"} | rendered(org, ["es"]) for org, _ in spanish))
     assert ran(doit(project)) == expected
 
 
@@ -177,3 +183,74 @@ def test_task_groups_are_documented(project: Path):
     listing = doit(project, "list").stdout
     for group in ("validate", "content", *tasks.OUTPUTS, "prune", "schema"):
         assert re.search(rf"(?m)^{group}\s+\S", listing), group
+
+
+def test_same_bytes_from_another_folder_and_hash_seed(built: Path, tmp_path: Path):
+    other = tmp_path / "elsewhere" / "checkout"
+    other.mkdir(parents=True)
+    for name in COPIED:
+        src = built / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, other / name)
+    result = doit(other)  # PYTHONHASHSEED=random in every run
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert hashes(other / "build") == hashes(built / "build")
+
+
+@pytest.mark.parametrize("delay", [0.4, 1.2, 2.5, 4.0])
+def test_killed_build_recovers_to_identical_outputs(built: Path, project: Path, delay: float):
+    import signal
+    import time
+
+    shutil.rmtree(project / "build")
+    (project / ".doit.db").unlink()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "doit"], cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    result = doit(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    leftovers = [p for p in (project / "build").rglob("*.tmp")]
+    assert leftovers == [] or all(p.name.startswith(".") for p in leftovers)
+    assert hashes(project / "build") == {k: v for k, v in hashes(built / "build").items()}
+
+
+def test_two_builds_at_once_do_not_collide(built: Path, project: Path):
+    shutil.rmtree(project / "build")
+    (project / ".doit.db").unlink()
+    first = subprocess.Popen([sys.executable, "-m", "doit"], cwd=project,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen([sys.executable, "-m", "doit"], cwd=project,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    outs = [p.communicate(timeout=600) for p in (first, second)]
+    assert first.returncode == 0 and second.returncode == 0, outs
+    assert any("another build is running in this folder; waiting" in err for _, err in outs)
+    assert hashes(project / "build") == hashes(built / "build")
+    assert ran(doit(project)) == set()
+
+
+def _replace_renderer(project: Path, body: str) -> None:
+    path = project / "visitkit/render/pptx.py"
+    path.write_text(path.read_text() + "\n\n" + body)
+
+
+def test_runaway_render_is_stopped_and_the_rest_builds(project: Path):
+    _replace_renderer(project, "def render(context):\n    import time\n    time.sleep(30)\n")
+    env = {**os.environ, "VISITKIT_RENDER_TIMEOUT": "0.5"}
+    result = subprocess.run([sys.executable, "-m", "doit"], cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    stopped = re.findall(r"ERROR build/\S+/infographic\.pptx: rendering took longer than 0\.5 s and was stopped",
+                         result.stdout)
+    # every PowerPoint task was tried in turn: one stopped render does not stop the others
+    assert len(stopped) == sum(len(locales) for locales in example_orgs().values())
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_memory_hungry_render_is_stopped(project: Path):
+    _replace_renderer(project, "def render(context):\n    return bytes(3 * 1024 ** 3)\n")
+    env = {**os.environ, "VISITKIT_MEMORY_LIMIT_MB": "1024"}
+    result = subprocess.run([sys.executable, "-m", "doit"], cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert re.search(r"ERROR build/\S+/infographic\.pptx: rendering needed more than 1024 MB of memory",
+                     result.stdout)

@@ -175,8 +175,16 @@ def test_hostile_text_is_escaped(tmp_path):
 
 
 def test_missing_optional_data_leaves_no_empty_elements(tmp_path):
-    edits = {"contact": None, "policies": None, "features": None, "extra_info": None, "links.billing": None,
-             "links.homepage": None, "links.cancellation_policy": None, "links.patient_portal": None}
+    edits = {
+        "contact": None,
+        "policies": None,
+        "features": None,
+        "extra_info": None,
+        "links.billing": None,
+        "links.homepage": None,
+        "links.cancellation_policy": None,
+        "links.patient_portal": None,
+    }
     data, content = render(MODULE, tmp_path, edits, heading_level=4)
     root = fragment(data)
     assert empty_elements(root) == []

@@ -316,6 +316,6 @@ def test_templates_load_only_from_the_context_assets():
     # A template edited in the assets is what gets rendered (no cache keyed on names only).
     edited = dict(context.assets)
     edited["templates/faq/page.html.j2"] = edited["templates/faq/page.html.j2"].replace(
-        b"<main id=\"vk-main\">", b"<main id=\"vk-main\" data-edited=\"yes\">"
+        b'<main id="vk-main">', b'<main id="vk-main" data-edited="yes">'
     )
     assert b'data-edited="yes"' in faq_page.render(RenderContext(content=content, assets=edited))

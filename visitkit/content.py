@@ -55,7 +55,7 @@ class Colors(Model):
     background: str  # page background
     text: str  # body text on background (≥ 4.5:1)
     accent: str  # primary adjusted to read on background: headings, links, numbers (≥ 4.5:1)
-    on_primary: str  # text on primary/secondary fills (header, buttons)
+    on_primary: str  # text on primary/secondary fills (header, buttons), ≥ 4.5:1 on both
     button: str  # button fill; on_primary reads on it at ≥ 4.5:1
     muted: str  # secondary text on background (≥ 4.5:1)
     tint: str  # a very light wash of primary for panels
@@ -375,12 +375,13 @@ def _palette(profile: Profile) -> tuple[Colors, list[str]]:
     button = colors.adjust_for(primary, on_primary, colors.BODY_TEXT)
     if button != primary:
         warnings.append(_warn("brand.primary", primary, on_primary, colors.BODY_TEXT, button, "button fills"))
-    if min(colors.contrast(on_primary, primary), colors.contrast(on_primary, secondary)) < colors.LARGE_TEXT:
-        primary_fill = colors.adjust_for(primary, on_primary, colors.LARGE_TEXT)
-        secondary_fill = colors.adjust_for(secondary, on_primary, colors.LARGE_TEXT)
+    # The header carries body-size text (subtitle) too, so both ends need 4.5:1.
+    if min(colors.contrast(on_primary, primary), colors.contrast(on_primary, secondary)) < colors.BODY_TEXT:
+        primary_fill = colors.adjust_for(primary, on_primary, colors.BODY_TEXT)
+        secondary_fill = colors.adjust_for(secondary, on_primary, colors.BODY_TEXT)
         warnings.append(
             f"brand.primary/secondary {primary}/{secondary} under {on_primary} header text is below "
-            f"{colors.LARGE_TEXT}:1; the header uses {primary_fill}/{secondary_fill} instead"
+            f"{colors.BODY_TEXT}:1; the header uses {primary_fill}/{secondary_fill} instead"
         )
         primary, secondary = primary_fill, secondary_fill
     muted = colors.adjust_for(colors.mix(text, background, 0.3), background, colors.BODY_TEXT)

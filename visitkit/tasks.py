@@ -119,6 +119,7 @@ class Org:
     vertical: str
     logo: str | None  # project-relative
     fonts: tuple[str, ...]  # project-relative regular (and bold) font files
+    flags: frozenset[str] = frozenset()  # opt-in options set to true, e.g. "faq.structured_data"
 
     @property
     def assets(self) -> tuple[str, ...]:
@@ -157,7 +158,14 @@ def scan_org(path: Path, available: set[str]) -> Org:
     ):
         return empty
     fonts = (regular, bold or regular) if regular else (DEFAULT_FONT["regular"], DEFAULT_FONT["bold"])
-    return Org(org_id, path, tuple(dict.fromkeys(locales)), vertical, logo, tuple(dict.fromkeys(fonts)))
+    flags = frozenset(
+        f"{group}.{key}"
+        for group, options in data.items()
+        if isinstance(options, dict)
+        for key, value in options.items()
+        if value is True
+    )
+    return Org(org_id, path, tuple(dict.fromkeys(locales)), vertical, logo, tuple(dict.fromkeys(fonts)), flags)
 
 
 @functools.cache
@@ -304,6 +312,8 @@ def org_outputs(org: Org, locale: str) -> list[Output]:
     folder = BUILD / org.id / locale
     for group, module_name in OUTPUTS.items():
         module = importlib.import_module(module_name)
+        if getattr(module, "WHEN", None) and module.WHEN not in org.flags:
+            continue  # an opt-in output the profile did not ask for
         inputs = tuple(renderer_inputs(module, org.vertical, org.logo, org.fonts))
         target = (folder / module.OUTPUT).as_posix()
         outputs.append(Output(group, org.id, locale, target, _content(org.id, locale), inputs, _code(module_name)))

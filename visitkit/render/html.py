@@ -73,7 +73,7 @@ def _environment(sources: tuple[tuple[str, str], ...]) -> jinja2.Environment:
 
     env = jinja2.Environment(
         loader=jinja2.DictLoader(dict(sources)),
-        autoescape=True,  # every template, whatever its extension (CSS included in <style> too)
+        autoescape=True,  # every template, whatever its extension (the CSS files are included in <style>)
         undefined=jinja2.StrictUndefined,  # a missing label fails the build instead of printing nothing
         trim_blocks=True,
         lstrip_blocks=True,
@@ -100,10 +100,6 @@ def palette(c: Colors) -> dict[str, str]:
         "tint_text": colors.adjust_for(base["text"], base["tint"], colors.BODY_TEXT),
         "tint_accent": colors.adjust_for(base["accent"], base["tint"], colors.BODY_TEXT),
         "tint_muted": colors.adjust_for(base["muted"], base["tint"], colors.BODY_TEXT),
-        # The page's hero sets body-size text on the gradient: both ends must reach 4.5:1 with
-        # on_primary (content only guarantees 3:1 there, enough for large headings).
-        "hero_start": colors.adjust_for(base["primary"], on, colors.BODY_TEXT),
-        "hero_end": colors.adjust_for(base["secondary"], on, colors.BODY_TEXT),
         # Hairlines and card edges: decorative, the layout does not depend on them.
         "border": colors.mix(base["text"], base["background"], 0.86),
         "tint_border": colors.mix(base["accent"], base["tint"], 0.8),

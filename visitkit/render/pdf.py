@@ -20,8 +20,10 @@ Safety and reproducibility:
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import io
+import logging
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -65,14 +67,12 @@ def render(context: RenderContext) -> bytes:
     font_config = _fonts()
     fetcher = _fetcher(_served_assets(context))
     static_css = _static_css(context.template("infographic/infographic.css"), fetcher)
-    variable_css = CSS(
-        string=_variable_css(context), base_url=BASE_URL, url_fetcher=fetcher, font_config=font_config
-    )
+    variable_css = CSS(string=_variable_css(context), base_url=BASE_URL, url_fetcher=fetcher, font_config=font_config)
     template = _template(context.template("infographic/infographic.html.j2"))
     values = _values(context)
 
-    def layout(density: int, spread: float = 0.0) -> Any:
-        page = template.render(density=density, spread=f"{spread:.2f}", **values)
+    def layout(density: int, spread: float = 0.0, clamp: int = 0) -> Any:
+        page = template.render(density=density, spread=f"{spread:.2f}", clamp=clamp, **values)
         html = HTML(string=page, base_url=BASE_URL, url_fetcher=fetcher)
         document = html.render(font_config=font_config, stylesheets=[static_css, variable_css], pdf_variant=PDF_VARIANT)
         # Content that does not fit spills onto a second page (see the footer twin in the template).
@@ -80,10 +80,7 @@ def render(context: RenderContext) -> bytes:
 
     document, density = _lightest_fit(layout, _first_density(content))
     if document is None:
-        raise ValueError(
-            f"{content.org_id}/{content.locale}: the infographic does not fit one page even at the "
-            "tightest layout; shorten extra_info"
-        )
+        document = _clamped_fit(layout, content)
     # Short content leaves a gap above the footer; spread it between the steps instead.
     free = _free_space_mm(document)
     if free > 12 and content.infographic.steps:
@@ -109,6 +106,29 @@ def _lightest_fit(layout: Any, guess: int) -> tuple[Any, int]:
             break
         document, density = lighter, density - 1
     return document, density
+
+
+def _clamped_fit(layout: Any, content: Content) -> Any:
+    """Last resort for very long ``extra_info``: the most lines of it that fit, ending in "…"."""
+    extra = _plain(content.infographic.extra)
+    document, lo, hi = None, 1, min(120, len(extra) // 40 + 2)
+    while lo <= hi:  # binary search: a handful of layouts, only for pathological profiles
+        lines = (lo + hi) // 2
+        candidate = layout(DENSITIES - 1, clamp=lines) if extra else None
+        if candidate is not None:
+            document, lo = candidate, lines + 1
+        else:
+            hi = lines - 1
+    if document is None:
+        raise ValueError(f"{content.org_id}/{content.locale}: the infographic does not fit one page")
+    logging.getLogger(__name__).warning(
+        "%s/%s: extra_info is too long for the one-page infographic; it shows the first %d lines. "
+        "Shorten it to see all of it there (the FAQ shows it in full).",
+        content.org_id,
+        content.locale,
+        lo - 1,
+    )
+    return document
 
 
 def _free_space_mm(document: Any) -> float:
@@ -145,7 +165,9 @@ def _served_assets(context: RenderContext) -> dict[str, bytes]:
     files = {path: context.asset(path) for path in paths}
     icon = _icon_path(content)
     # The icon is drawn with stroke="#FFFFFF"; header text may be dark, so the icon follows it.
-    files[icon] = context.asset(icon).replace(b'stroke="#FFFFFF"', f'stroke="{_colour(content.colors.on_primary)}"'.encode())
+    files[icon] = context.asset(icon).replace(
+        b'stroke="#FFFFFF"', f'stroke="{_colour(content.colors.on_primary)}"'.encode()
+    )
     return files
 
 
@@ -204,7 +226,15 @@ def _fonts() -> Any:
         from weasyprint.text.fonts import FontConfiguration
 
         _font_config = FontConfiguration()
+        atexit.register(_drop_fonts)
     return _font_config
+
+
+def _drop_fonts() -> None:
+    """Free the font configuration (and its temporary font folder) while the interpreter still works."""
+    global _font_config
+    _font_config = None
+    _stylesheets.clear()
 
 
 def _template(source: str) -> Any:
@@ -214,7 +244,9 @@ def _template(source: str) -> Any:
         if _jinja is None:
             import jinja2
 
-            _jinja = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+            _jinja = jinja2.Environment(
+                autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+            )
         _compiled[key] = _jinja.from_string(source)
     return _compiled[key]
 
@@ -282,7 +314,9 @@ def _values(context: RenderContext) -> dict[str, Any]:
     primary = [cta for cta in info.ctas if cta.id == "booking"]
     secondary = [cta for cta in info.ctas if cta.id != "booking"]
     on_primary = content.colors.on_primary
-    header_contrast = min(colors.contrast(on_primary, content.colors.primary), colors.contrast(on_primary, content.colors.secondary))
+    header_contrast = min(
+        colors.contrast(on_primary, content.colors.primary), colors.contrast(on_primary, content.colors.secondary)
+    )
     extra_chars = len(_plain(info.extra))
     return {
         "c": content,
@@ -352,7 +386,12 @@ def _logo(context: RenderContext) -> dict[str, Any] | None:
         return None
     width, height = _image_size(context.asset(logo.path), logo.kind)
     scale = min(58 / width, 13 / height)
-    return {"src": _asset_url(logo.path), "alt": logo.alt, "width": round(width * scale, 2), "height": round(height * scale, 2)}
+    return {
+        "src": _asset_url(logo.path),
+        "alt": logo.alt,
+        "width": round(width * scale, 2),
+        "height": round(height * scale, 2),
+    }
 
 
 def _image_size(data: bytes, kind: str) -> tuple[float, float]:
@@ -395,19 +434,18 @@ def _display_url(url: str, limit: int = 42) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _rich(blocks: Iterable[Block], css_class: str = "") -> Markup:
+def _rich(blocks: Iterable[Block]) -> Markup:
     """Rich-text blocks as escaped HTML (paragraphs, lists, strong/em, safe links)."""
-    from markupsafe import Markup, escape
+    from markupsafe import Markup
 
     out: list[str] = []
-    cls = f' class="{escape(css_class)}"' if css_class else ""
     for block in blocks:
         items = ["".join(_run(run) for run in item) for item in block.items]
         if block.kind == "p":
-            out.append(f"<p{cls}>{items[0]}</p>")
+            out.append(f"<p>{items[0]}</p>")
         else:
             lis = "".join(f"<li>{item}</li>" for item in items)
-            out.append(f"<{block.kind}{cls}>{lis}</{block.kind}>")
+            out.append(f"<{block.kind}>{lis}</{block.kind}>")
     return Markup("".join(out))
 
 

@@ -100,6 +100,7 @@ class Para:
     align: str = "l"  # l / ctr / r
     major: bool = False  # heading font (theme major) vs body font (theme minor)
     bullet: bool = False
+    tracking: float = 0.0  # letter spacing, em
 
     @property
     def line_pt(self) -> float:
@@ -208,9 +209,14 @@ def wrap(fonts: Fonts, para: Para, width: float) -> int:
     lines = 0
     used = 0.0
     pending_space = 0.0
+    track = para.tracking * size
+
+    def measure(text: str, bold: bool) -> float:
+        return fonts.width(text, bold, size) + track * len(text)
+
     for word in _words(para):
-        word_w = sum(fonts.width(t, b, size) for t, b in word.parts)
-        space_w = sum(fonts.width(t, b, size) for t, b in word.space)
+        word_w = sum(measure(t, b) for t, b in word.parts)
+        space_w = sum(measure(t, b) for t, b in word.space)
         if lines and not word.brk and used + pending_space + word_w <= width:
             used += pending_space + word_w
         elif word_w <= width:
@@ -221,7 +227,7 @@ def wrap(fonts: Fonts, para: Para, width: float) -> int:
             lines += 1
             for text, bold in word.parts:
                 for char in text:
-                    w = fonts.width(char, bold, size)
+                    w = measure(char, bold)
                     if chunk and chunk + w > width:
                         lines += 1
                         chunk = 0.0
@@ -278,20 +284,20 @@ def fit(
             limit = max_height if max_height is not None else 1e9
             if max_lines is not None:
                 limit = min(limit, height(fonts, candidate[:1], 1e9) * max_lines + 0.01)
-            return clamp(fonts, candidate, width, limit)
+            return clamp_paras(fonts, candidate, width, limit)
         factor = max(minimum, factor - 0.05)
 
 
-def clamp(fonts: Fonts, paras: Sequence[Para], width: float, max_height: float) -> list[Para]:
+def clamp_paras(fonts: Fonts, paras: Sequence[Para], width: float, max_height: float) -> list[Para]:
     """Keep what fits and end with an ellipsis: the last resort for text too long for the page."""
     kept: list[Para] = []
-    for index, para in enumerate(paras):
+    for para in paras:
         if height(fonts, kept + [para], width) <= max_height:
             kept.append(para)
             continue
         cut = _cut(fonts, kept, para, width, max_height)
         if cut is None and kept:  # not a word of this paragraph fits: end the previous one early
-            cut = _cut(fonts, kept[:-1], replace(kept[-1], runs=kept[-1].runs + (TRun(" "),)), width, max_height)
+            cut = _cut(fonts, kept[:-1], kept[-1], width, max_height)
             kept.pop()
         kept.append(cut or replace(para, runs=(TRun(ELLIPSIS),)))
         break
@@ -340,45 +346,49 @@ def _prefix(para: Para, end: tuple[int, int]) -> Para:
 
 MM = 72 / 25.4  # pt per mm; the design is specified in mm, like the PDF's CSS
 
-# Density levels, mirroring the PDF infographic's CSS classes d0 (airy) … d4 (tightest); d5/d6 go a
-# little further because a slide must never spill (the PDF fails the build instead). Lengths in mm.
-_D0: dict[str, Any] = {
-    "head_top": 14, "head_bottom": 13, "title_gap": 16, "icon_top": 12, "icon": 32,
-    "titles": {"xl": 36, "l": 31, "m": 26, "s": 22}, "sub_gap": 4, "sub": 13.5,
-    "body_top": 10, "h2": 16, "h2_gap": 6, "step_pad": 5.5, "step_pad5": 7, "h3": 12, "h3_top": 1.6,
-    "h3_gap": 1.2, "p": 10, "lh": 1.38, "panel_pad": (6, 5.5, 5.5), "info": 9.5, "info_gap": 4.5,
-    "info_lh": 1.38, "btn1_pad": (4.6, 4.2), "btn1_label": 13.5, "btn1_gap": 3.5, "btn2_pad": (2.6, 2.4),
-    "btn2_label": 10.5, "btn2_gap": 3, "note": 9, "footer_space": 7, "footer_pad": (6.5, 6), "scale": 1.0,
-}
-_DENSITY_CHANGES: tuple[dict[str, Any], ...] = (
-    {},
-    {"head_top": 12, "head_bottom": 11, "title_gap": 13, "body_top": 8, "step_pad": 4.5, "step_pad5": 4.5,
-     "p": 9.6, "info": 9.2, "info_gap": 3.8},
-    {"head_top": 10, "head_bottom": 9, "icon_top": 10, "icon": 27, "title_gap": 10,
-     "titles": {"xl": 32, "l": 28, "m": 24, "s": 22}, "sub_gap": 3, "sub": 12, "body_top": 7, "h2_gap": 4.5,
-     "step_pad": 3.6, "step_pad5": 3.6, "h3": 11.2, "p": 9.2, "btn1_pad": (3.6, 3.2), "btn1_label": 12.5,
-     "info": 8.8, "info_gap": 3.2, "note": 8.5},
-    {"body_top": 6, "h2": 14, "h2_gap": 4, "step_pad": 2.8, "step_pad5": 2.8, "h3": 10.6, "h3_top": 1.8,
-     "h3_gap": 0.8, "p": 8.7, "btn1_pad": (3, 2.8), "btn1_gap": 2.5, "btn1_label": 11.5, "btn2_pad": (2, 1.8),
-     "btn2_gap": 2.2, "btn2_label": 9.8, "panel_pad": (4.5, 4.5, 4), "info": 8.4, "info_gap": 2.6, "note": 8,
-     "footer_space": 5},
-    {"head_top": 8, "head_bottom": 7, "title_gap": 7, "step_pad": 2, "step_pad5": 2, "h3": 10, "h3_top": 2,
-     "h3_gap": 0.5, "p": 8.2, "lh": 1.3, "info": 8, "info_gap": 2.2, "info_lh": 1.3, "note": 7.5,
-     "footer_pad": (5, 4.5)},
-    {"scale": 0.92, "title_gap": 5, "body_top": 5},
-    {"scale": 0.84, "head_top": 6, "head_bottom": 6, "icon": 24},
+# Density levels d0 (airy) … d5 (tightest), the same as the PDF infographic's CSS custom properties
+# (templates/infographic/infographic.css), so both documents of one org look alike. Lengths in mm,
+# font sizes in pt; one column per level, one row per CSS property (--head-top → head_top).
+_DENSITY_TABLE = """
+head_top         16     14     12     10      9      8
+head_bottom      14     13     11      9      8      7
+title_gap        18     16     13     10      8      7
+t_xl             40     36     34     31     28     26
+t_l              34     31     29     27     25     23
+t_m              28     26     25     23     22     20
+t_s              23     22     21     20     19     18
+sub_size         15   13.5     13     12   11.5     11
+icon             36     32     30     27     25     23
+body_top         12     10    8.5      7      6      5
+h2_size          18     16     15     14     13     12
+h2_gap            7      6      5    4.5      4    3.5
+num            10.5    9.5      9    8.5      8    7.5
+num_font         14   12.5     12   11.5     11   10.5
+line_left         5    4.5   4.25      4   3.75    3.5
+line_top       11.5   10.5     10    9.5      9    8.5
+step_indent      15   13.5     13     12   11.5     11
+h3_size          14   12.5   11.8     11   10.5     10
+h3_pad          2.2    1.9    1.8    1.8    1.8    1.7
+step_size        11   10.2    9.7    9.2    8.7    8.2
+step_gap          8      6    4.8    3.8      3    2.2
+step_gap_5       11    8.5    6.5      5      4      3
+btn1_size        15   13.5     13     12   11.5     11
+btn1_pad        5.5    4.6      4    3.4      3    2.6
+btn2_size        12   10.8   10.4     10    9.6    9.2
+btn2_pad        3.2    2.6    2.4    2.1    1.9    1.7
+btn_gap           4    3.2      3    2.6    2.3      2
+panel_size     10.5    9.7    9.3    8.8    8.4      8
+panel_gap       5.5    4.5    3.8    3.2    2.6    2.2
+panel_pad         7      6    5.5      5    4.5      4
+note_size        10    9.3    8.9    8.4      8    7.5
+foot_pad          7    6.5      6    5.5      5    4.5
+"""
+DENSITIES: tuple[dict[str, float], ...] = tuple(
+    {row.split()[0]: float(row.split()[1 + level]) for row in _DENSITY_TABLE.strip().splitlines()} for level in range(6)
 )
-
-
-def _densities() -> list[dict[str, Any]]:
-    levels, current = [], dict(_D0)
-    for change in _DENSITY_CHANGES:
-        current = {**current, **change}
-        levels.append(current)
-    return levels
-
-
-DENSITIES = _densities()
+LINE_HEIGHT = 1.38  # the PDF's body line height
+FOOTER_SPACE = 7.0  # mm kept free above the footer
+SPREAD_MAX = 6.0  # mm: most extra space given to each step when the content is short
 EXTRA_WIDE = 260  # characters of extra info above which it leaves the panel for a full-width note
 
 
@@ -470,7 +480,11 @@ def stripe(box: Box, css_angle: float, start: float, end: float) -> list[tuple[f
 
 
 class Designer:
-    """Lays the slide out for one ``Content`` at one density, measuring every text with the real fonts."""
+    """Lays the slide out for one ``Content`` at one density, measuring every text with the real fonts.
+
+    The geometry follows templates/infographic/infographic.css (the PDF): lengths are in mm there and
+    converted to pt here.
+    """
 
     SIDE = 16 * MM
 
@@ -487,13 +501,21 @@ class Designer:
             _contrast(on_primary, content.colors.primary), _contrast(on_primary, content.colors.secondary)
         ) < 4.5  # only large text is safe on the header then
         self.extra_wide = len(_plain(content.infographic.extra)) > EXTRA_WIDE
+        self.name_size = "long" if len(content.name) > 90 else "medium" if len(content.name) > 50 else "short"
 
     def layout(self) -> list[Item]:
-        """The airiest density whose content fits (as the PDF chooses); the tightest one, text cut short, else."""
-        for index in range(len(DENSITIES)):
-            items, fits = self.at(DENSITIES[index], last=index == len(DENSITIES) - 1)
-            if fits:
+        """The airiest density whose content fits; spare height is shared out between the steps (as the PDF does)."""
+        last = len(DENSITIES) - 1
+        for index, density in enumerate(DENSITIES):
+            items, free = self.at(density, clamp=index == last)
+            if free >= 0:
                 break
+        steps = len(self.c.infographic.steps)
+        if free > 12 * MM and steps:
+            spread = min(SPREAD_MAX * MM, (free - 8 * MM) / (steps + 1))
+            spread_items, spread_free = self.at(density, clamp=False, spread=spread)
+            if spread_free >= 0:
+                items = spread_items
         if self.c.dir == "rtl":
             items = [_mirror(item, self.W) for item in items]
         return items
@@ -501,16 +523,19 @@ class Designer:
     def measure(self, paras: Sequence[Para], width: float) -> float:
         return height(self.fonts, paras, width)
 
-    def at(self, d: dict[str, Any], last: bool) -> tuple[list[Item], bool]:
+    def at(self, d: dict[str, float], clamp: bool, spread: float = 0.0) -> tuple[list[Item], float]:
+        """Items at density ``d`` and the height left free above the footer (negative: overflow)."""
         self.d = d
-        self.k = d["scale"]
         self.items: list[Item] = []
         header_h = self.header()
-        footer_top = self.footer()
-        return self.items, self.body(header_h, footer_top - d["footer_space"] * MM, last)
+        footer = self.footer()
+        bottom = footer[0].box.y - FOOTER_SPACE * MM
+        free = self.body(header_h, bottom, clamp, spread)
+        self.items += footer
+        return self.items, free
 
-    def size(self, name: str) -> float:
-        return _half(self.d[name] * self.k)
+    def mm(self, name: str) -> float:
+        return self.d[name] * MM
 
     def add(self, kind: str, name: str, box: Box, paras: Sequence[Para] = (), **extra: Any) -> None:
         self.items.append(Item(kind, name, box, tuple(paras), **extra))
@@ -518,38 +543,37 @@ class Designer:
     # -- header --------------------------------------------------------------
     def header(self) -> float:
         d, c, side = self.d, self.c, self.SIDE
-        top = d["head_top"] * MM
+        top = self.mm("head_top")
         content: list[Item] = []
-        icon = d["icon"] * MM
         if c.logo and self.logo_ratio:
-            scale = min(58 * MM, 13 * MM * self.logo_ratio)  # logo fitted into 58 × 13 mm
+            scale = min(58 * MM, 13 * MM * self.logo_ratio)  # the logo fitted into 58 × 13 mm
             logo_w, logo_h = scale, scale / self.logo_ratio
             plate = Box(side, top, logo_w + 8 * MM, logo_h + 6 * MM)
             content.append(Item("rect", "Logo plate", plate, fill="#FFFFFF", radius=2.5 * MM, decorative=True))
             content.append(Item("logo", "Logo", Box(side + 4 * MM, top + 3 * MM, logo_w, logo_h)))
             y = plate.bottom
         else:  # no logo: the organisation's short name, set as a wordmark
-            size = 12 if len(c.short_name) > 90 else 16
-            width = min(120 * MM, self.inner - icon - 6 * MM)
-            paras = [Para((TRun(clean(c.short_name)),), _half(size * self.k), ON_PRIMARY, bold=True, line=1.15,
-                          major=True)]
+            size = 12 if self.name_size == "long" else 16
+            width = min(120 * MM, self.inner - self.mm("icon") - 6 * MM)
+            paras = [Para((TRun(clean(c.short_name)),), size, ON_PRIMARY, bold=True, line=1.15, major=True)]
             paras = fit(self.fonts, paras, width, max_lines=3, minimum=0.7)
             h = self.measure(paras, width)
             content.append(Item("text", "Organisation", Box(side, top + 2 * MM, width, h), tuple(paras)))
             y = top + 2 * MM + h
-        content.append(Item("icon", "Icon", Box(self.W - side - icon, d["icon_top"] * MM, icon, icon),
-                            decorative=True))
+        icon = self.mm("icon")
+        content.append(Item("icon", "Icon", Box(self.W - side - icon, top - 2 * MM, icon, icon), decorative=True))
 
-        y += d["title_gap"] * MM
-        width = min(136 * MM, self.inner)
+        y += self.mm("title_gap")
+        width = min(138 * MM, self.inner)
         lines = balanced_lines(clean(c.infographic.title))
         runs: list[TRun] = []
         for line in lines:
             runs += [TRun(BREAK)] if runs else []
             runs.append(TRun(line))
-        start = _half(d["titles"][_title_class(lines)] * self.k)
-        title = [Para(tuple(runs), start, ON_PRIMARY, bold=True, line=1.08, major=True)]
-        title = fit(self.fonts, title, width, max_lines=len(lines), minimum=min(1.0, 22 / start))
+        start = d["t_" + _title_class(lines)]
+        title = [Para(tuple(runs), start, ON_PRIMARY, bold=True, line=1.08, major=True, tracking=-0.012)]
+        # Shrink a title whose lines are too wide (very long words); wrap it as a last resort.
+        title = fit(self.fonts, title, width, max_lines=len(lines), minimum=min(1.0, 18 / start))
         if lines_of(self.fonts, title, width) > len(lines):
             title = fit(self.fonts, title, width, max_lines=4, minimum=0.75)
         h = self.measure(title, width)
@@ -557,160 +581,154 @@ class Designer:
         y += h
         subtitle_text = clean(c.infographic.subtitle).strip()
         if subtitle_text:
-            y += d["sub_gap"] * MM
-            size = 14 if self.low_contrast else d["sub"]
-            sub = [Para((TRun(subtitle_text),), _half(size * self.k), ON_PRIMARY, bold=self.low_contrast, line=1.3)]
+            y += 4 * MM
+            size = 14 if self.low_contrast else d["sub_size"]
+            sub = [Para((TRun(subtitle_text),), size, ON_PRIMARY, bold=self.low_contrast, line=1.3)]
             sub = fit(self.fonts, sub, width, max_lines=3, minimum=0.8)
             h = self.measure(sub, width)
             content.append(Item("text", "Subtitle", Box(side, y, width, h), tuple(sub)))
             y += h
-        header = Box(0, 0, self.W, y + d["head_bottom"] * MM)
+        header = Box(0, 0, self.W, y + self.mm("head_bottom"))
         self.add("rect", "Header", header, fill="gradient", decorative=True)
         # Two diagonal shades, as on the vendor's covers; they move away from the text colour.
         shade, alpha = ("#000000", 13000) if c.colors.on_primary == "#FFFFFF" else ("#FFFFFF", 16000)
-        for name, start, end in (("Header shade 1", 0.61, 0.79), ("Header shade 2", 0.86, 1.0)):
-            points = stripe(header, 116, start, end)
+        for name, start_at, end_at in (("Header shade 1", 0.61, 0.79), ("Header shade 2", 0.86, 1.0)):
+            points = stripe(header, 116, start_at, end_at)
             if len(points) >= 3:
                 self.add("polygon", name, header, points=tuple(points), fill=shade, alpha=alpha, decorative=True)
         self.items += content
         return header.h
 
     # -- footer --------------------------------------------------------------
-    def footer(self) -> float:
+    def footer(self) -> list[Item]:
         """Pinned to the bottom: a tinted band under a thin gradient rule, name left, homepage right."""
-        d, c, side = self.d, self.c, self.SIDE
-        name_size = 7.5 if len(c.name) > 90 else 8.5 if len(c.name) > 50 else 9
-        size = _half(name_size * self.k)
+        c, side = self.c, self.SIDE
+        size = {"long": 7.5, "medium": 8.5, "short": 9.0}[self.name_size]
         name = [Para((TRun(clean(c.name)),), size, TEXT, bold=True, line=1.3)]
-        name_w = self.inner * 0.64
+        name_w, home_w = self.inner * 0.64, self.inner * 0.34
         home_url = c.links.get("homepage")
-        home: list[Para] = []
-        home_w = self.inner * 0.34
+        home = []
         if home_url:
             home = [Para((TRun(display_url(home_url, 56), href=home_url),), size, TEXT, line=1.3, align="r")]
-        else:
-            name_w = self.inner
         h = max(self.measure(name, name_w), self.measure(home, home_w) if home else 0.0)
-        pad_top, pad_bottom = (v * MM for v in d["footer_pad"])
-        band_h = pad_top + h + pad_bottom
-        top = self.H - band_h
-        self._footer = [
-            Item("rect", "Footer band", Box(0, top, self.W, band_h), fill=TINT, decorative=True),
+        pad = self.mm("foot_pad")
+        top = self.H - (pad + h + pad)
+        items = [
+            Item("rect", "Footer band", Box(0, top, self.W, self.H - top), fill=TINT, decorative=True),
             Item("rect", "Footer rule", Box(0, top, self.W, 1.6 * MM), fill="gradient", angle=0, decorative=True),
-            Item("text", "Organisation name", Box(side, top + pad_top, name_w, h), tuple(name)),
+            Item("text", "Organisation name", Box(side, top + pad, name_w, h), tuple(name)),
         ]
         if home:
-            self._footer.append(Item("text", "Homepage", Box(self.W - side - home_w, top + pad_top, home_w, h),
-                                     tuple(home)))
-        return top
+            items.append(Item("text", "Homepage", Box(self.W - side - home_w, top + pad, home_w, h), tuple(home)))
+        return items
 
     # -- body ----------------------------------------------------------------
-    def body(self, header_h: float, bottom: float, last: bool) -> bool:
-        d, k, side, info = self.d, self.k, self.SIDE, self.c.infographic
-        top = header_h + d["body_top"] * MM
-        journey_w = self.inner * 0.57
-        panel_w = self.inner * 0.38
-        panel_x = self.W - side - panel_w
+    def body(self, header_h: float, bottom: float, clamp: bool, spread: float) -> float:
+        """The steps (left) and the panel (right), then a wide note; returns the height left free."""
+        top = header_h + self.mm("body_top") + spread
+        journey_bottom = self.journey(top, spread)
+        panel_bottom = self.panel(top, clamp and not self.extra_wide, bottom)
+        y = max(journey_bottom, panel_bottom)
+        if self.extra_wide:
+            y = self.note(y, bottom, clamp)
+        return bottom - y
 
-        # Left column: the client journey.
+    def journey(self, top: float, spread: float) -> float:
+        d, side, info = self.d, self.SIDE, self.c.infographic
+        width = self.inner * 0.57
         y = top
-        heading = [Para((TRun(clean(info.steps_heading)),), self.size("h2"), ACCENT, bold=True, line=1.2,
-                        major=True)]
-        h = self.measure(heading, journey_w)
-        self.add("text", "Steps heading", Box(side, y, journey_w, h), heading)
+        heading = [Para((TRun(clean(info.steps_heading)),), d["h2_size"], ACCENT, bold=True, line=1.2, major=True)]
+        h = self.measure(heading, width)
+        self.add("text", "Steps heading", Box(side, y, width, h), heading)
         y += h + 2.2 * MM
         self.add("rect", "Steps heading rule", Box(side, y, 12 * MM, 0.9 * MM), fill=ACCENT, radius=0.45 * MM,
                  decorative=True)
-        y += 0.9 * MM + d["h2_gap"] * MM
-        circle, indent = 9 * MM, 13.5 * MM
-        text_w = journey_w - indent
-        pad = (d["step_pad5"] if len(info.steps) == 5 else d["step_pad"]) * MM
+        y += 0.9 * MM + self.mm("h2_gap")
+        num, indent = self.mm("num"), self.mm("step_indent")
+        text_w = width - indent
+        gap = self.mm("step_gap_5" if len(info.steps) == 5 else "step_gap")
         for number, step in enumerate(info.steps, 1):
-            paras = [Para((TRun(clean(step.title)),), self.size("h3"), TEXT, bold=True, line=1.25, major=True)]
-            body = paras_of(step.body, size=self.size("p"), line=d["lh"], before=1 * MM)
-            paras += [replace(p, before=d["h3_gap"] * MM) if i == 0 else p for i, p in enumerate(body)]
+            paras = [Para((TRun(clean(step.title)),), d["h3_size"], TEXT, bold=True, line=1.25, major=True)]
+            body = paras_of(step.body, size=d["step_size"], line=LINE_HEIGHT, before=0.8 * MM)
+            paras += [replace(p, before=1 * MM) if i == 0 else p for i, p in enumerate(body)]
             h = self.measure(paras, text_w)
-            row_h = max(10 * MM, d["h3_top"] * MM + h) + pad
-            label = [Para((TRun(str(number)),), self.size("p") * 1.25, ON_PRIMARY, bold=True, line=1.0, align="ctr")]
-            label = [replace(label[0], size=_half(12.5 * k))]
+            step_h = max(num, self.mm("h3_pad") + h + gap)  # CSS border-box: min-height includes the gap
             if number < len(info.steps):  # a rule joins this step's number to the next one
-                self.add("rect", f"Step {number} line", Box(side + 4.25 * MM - 0.25 * MM, y + 10.5 * MM, 0.5 * MM,
-                                                           row_h - 10.5 * MM - 1.2 * MM),
-                         fill=PRIMARY, alpha=31000, decorative=True)
-            self.add("circle", f"Step {number} number", Box(side, y, circle, circle), label, fill=BUTTON,
-                     anchor="ctr")
-            self.add("text", f"Step {number}", Box(side + indent, y + d["h3_top"] * MM, text_w, h), paras)
-            y += row_h
-        journey_bottom = y - pad
+                line_top = y + self.mm("line_top")
+                line = Box(side + self.mm("line_left"), line_top, 0.5 * MM, y + step_h - 1.2 * MM - line_top)
+                self.add("rect", f"Step {number} line", line, fill=PRIMARY, alpha=31000, decorative=True)
+            label = [Para((TRun(str(number)),), d["num_font"], ON_PRIMARY, bold=True, line=1.0, align="ctr")]
+            self.add("circle", f"Step {number} number", Box(side, y, num, num), label, fill=BUTTON, anchor="ctr")
+            self.add("text", f"Step {number}", Box(side + indent, y + self.mm("h3_pad"), text_w, h), paras)
+            y += step_h + spread
+        return y
 
-        # Right column: buttons, help, extra information, contact.
-        pad_top, pad_x, pad_bottom = (v * MM for v in d["panel_pad"])
-        inner_w = panel_w - 2 * pad_x
+    def panel(self, top: float, clamp: bool, bottom: float) -> float:
+        d, info = self.d, self.c.infographic
+        width = self.inner * 0.38
+        x = self.W - self.SIDE - width
+        pad = self.mm("panel_pad")
+        inner_w = width - 2 * pad
         panel_top = top + 1 * MM
-        panel_index = len(self.items)
-        y = panel_top + pad_top
+        index = len(self.items)
+        y = panel_top + pad
         for cta in info.ctas:
             primary = cta.id == "booking"
-            pads = d["btn1_pad"] if primary else d["btn2_pad"]
-            label_w = inner_w - 2 * (4 if primary else 3) * MM
-            label = Para((TRun(clean(cta.label)),), self.size("btn1_label" if primary else "btn2_label"),
+            pad_y, pad_x = self.mm("btn1_pad" if primary else "btn2_pad"), (3.5 if primary else 3) * MM
+            label = Para((TRun(clean(cta.label)),), d["btn1_size" if primary else "btn2_size"],
                          ON_PRIMARY if primary else ACCENT, bold=True, line=1.2, align="ctr")
-            url = Para((TRun(display_url(cta.url)),), _half(8 * k), ON_PRIMARY if primary else MUTED, line=1.3,
+            url = Para((TRun(display_url(cta.url)),), 8, ON_PRIMARY if primary else MUTED, line=LINE_HEIGHT,
                        before=0.6 * MM, align="ctr")
-            paras = [label, url]
-            h = pads[0] * MM + self.measure(paras, label_w) + pads[1] * MM
-            self.add("button", f"Button: {cta.id}", Box(panel_x + pad_x, y, inner_w, h), paras,
-                     fill=BUTTON if primary else BACKGROUND, line=None if primary else ACCENT,
-                     line_w=0.45 * MM, radius=2.5 * MM, url=cta.url, anchor="t",
-                     insets=((4 if primary else 3) * MM, pads[0] * MM, (4 if primary else 3) * MM, pads[1] * MM))
-            y += h + (d["btn1_gap"] if primary else d["btn2_gap"]) * MM
-        after_buttons = bool(info.ctas)
-        if after_buttons:
-            y -= (d["btn2_gap"] if len(info.ctas) > 1 else d["btn1_gap"]) * MM
-        sections = [("Help", info.help), ("Contact", info.contact)]
-        if not self.extra_wide:
-            sections.insert(1, ("Extra information", info.extra))
-        style = {"size": self.size("info"), "line": d["info_lh"], "before": 1.2 * MM}
-        panel_texts = []
-        for name, blocks in sections:
-            paras = paras_of(blocks, **style)
-            if paras:
-                panel_texts.append((name, paras))
-        for index, (name, paras) in enumerate(panel_texts):
-            if index or after_buttons:
-                gap = 1.5 * MM if (index == 0 and after_buttons) else d["info_gap"] * MM
-                y += gap
-                self.add("rect", f"{name} rule", Box(panel_x + pad_x, y, inner_w, 0.3 * MM), fill=PRIMARY,
-                         alpha=31000, decorative=True)
-                y += 0.3 * MM + d["info_gap"] * MM
+            h = pad_y + self.measure([label, url], inner_w - 2 * pad_x) + pad_y
+            self.add("button", f"Button: {cta.id}", Box(x + pad, y, inner_w, h), [label, url],
+                     fill=BUTTON if primary else BACKGROUND, line=None if primary else ACCENT, line_w=0.45 * MM,
+                     radius=2.5 * MM, url=cta.url, insets=(pad_x, pad_y, pad_x, pad_y))
+            y += h + self.mm("btn_gap")
+        sections = [("Help", info.help), ("Extra information", () if self.extra_wide else info.extra),
+                    ("Contact", info.contact)]
+        style = {"size": d["panel_size"], "line": LINE_HEIGHT, "before": 1.2 * MM}
+        texts = [(name, paras_of(blocks, **style)) for name, blocks in sections]
+        texts = [(name, paras) for name, paras in texts if paras]
+        gap = self.mm("panel_gap")
+        for number, (name, paras) in enumerate(texts):
+            if number or info.ctas:
+                # After a button its bottom margin (btn_gap) already separates them (CSS margins collapse).
+                y += 0 if (number == 0 and info.ctas) else gap
+                self.add("rect", f"{name} rule", Box(x + pad, y, inner_w, 0.3 * MM), fill=PRIMARY, alpha=31000,
+                         decorative=True)
+                y += 0.3 * MM + gap
             h = self.measure(paras, inner_w)
-            self.add("text", name, Box(panel_x + pad_x, y, inner_w, h), paras)
+            if clamp and name == "Extra information":
+                # The tightest layout still overflows: the organisation's extra text is cut short.
+                rest = sum(self.measure(p, inner_w) + 2 * gap + 0.3 * MM for n, p in texts[number + 1:])
+                room = bottom - y - rest - pad
+                if h > room:
+                    paras = clamp_paras(self.fonts, paras, inner_w, max(0.0, room))
+                    h = self.measure(paras, inner_w)
+            self.add("text", name, Box(x + pad, y, inner_w, h), paras)
             y += h
-        panel_bottom = y + pad_bottom
-        self.items.insert(panel_index, Item("rect", "Panel", Box(panel_x, panel_top, panel_w, panel_bottom - panel_top),
-                                            fill=TINT, radius=4 * MM, decorative=True))
+        y += pad
+        self.items.insert(index, Item("rect", "Panel", Box(x, panel_top, width, y - panel_top), fill=TINT,
+                                      radius=4 * MM, decorative=True))
+        return y
 
-        y = max(journey_bottom, panel_bottom)
-        fits = y <= bottom
-        if self.extra_wide:  # a long note runs across the page under both columns
-            paras = paras_of(info.extra, size=self.size("note"), line=d["info_lh"], before=1.2 * MM)
-            note_pad_y, note_pad_x = (3 if d["note"] < 8.5 else 4) * MM, 5 * MM
-            note_top = y + 5 * MM
-            text_w = self.inner - 1 * MM - 2 * note_pad_x
+    def note(self, y: float, bottom: float, clamp: bool) -> float:
+        """A long extra text runs across the page under both columns."""
+        side, body_top = self.SIDE, self.mm("body_top")
+        paras = paras_of(self.c.infographic.extra, size=self.d["note_size"], line=LINE_HEIGHT, before=1.2 * MM)
+        pad_y, pad_x = 3.5 * MM, 5 * MM
+        top = y + body_top
+        text_w = self.inner - 1 * MM - 2 * pad_x
+        h = self.measure(paras, text_w)
+        room = bottom - body_top - top - 2 * pad_y
+        if clamp and h > room:  # the tightest layout still overflows: the note is cut short
+            paras = clamp_paras(self.fonts, paras, text_w, max(0.0, room))
             h = self.measure(paras, text_w)
-            room = bottom - note_top - 2 * note_pad_y
-            if h > room:
-                fits = False
-                if last:  # the tightest layout still overflows: the note is cut short
-                    paras = clamp(self.fonts, paras, text_w, max(0.0, room))
-                    h = self.measure(paras, text_w)
-            box = Box(side, note_top, self.inner, h + 2 * note_pad_y)
-            self.add("rect", "Note", box, fill=TINT, decorative=True)
-            self.add("rect", "Note edge", Box(side, note_top, 1 * MM, box.h), fill=ACCENT, decorative=True)
-            self.add("text", "Extra information", Box(side + 1 * MM + note_pad_x, note_top + note_pad_y, text_w, h),
-                     paras)
-        self.items += self._footer
-        return fits
+        box = Box(side, top, self.inner, h + 2 * pad_y)
+        self.add("rect", "Note", box, fill=TINT, decorative=True)
+        self.add("rect", "Note edge", Box(side, top, 1 * MM, box.h), fill=ACCENT, decorative=True)
+        self.add("text", "Extra information", Box(side + 1 * MM + pad_x, top + pad_y, text_w, h), paras)
+        return box.bottom + body_top
 
 
 def _mirror(item: Item, page_w: float) -> Item:
@@ -887,6 +905,8 @@ class Painter:
         r_pr.set("b", "1" if para.bold or trun.bold else "0")
         if trun.italic:
             r_pr.set("i", "1")
+        if para.tracking:
+            r_pr.set("spc", str(round(para.tracking * para.size * 100)))
         if trun.href:
             r_pr.set("u", "sng")
         # Children in schema order: solidFill, latin, then hlinkClick (added by python-pptx).
