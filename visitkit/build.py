@@ -11,6 +11,7 @@ import importlib
 import os
 import resource
 import signal
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -27,6 +28,10 @@ from visitkit.render import RenderContext
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data``; leave it untouched when the bytes are the same."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A build killed mid-write leaves its temporary file behind; the rerun sweeps it.
+    # (The project lock keeps two builds from writing the same target at once.)
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return
@@ -99,6 +104,9 @@ def content(validated: str, org_id: str, locale: str, sources_dir: str, profiles
     """Build the content model for one org and locale."""
     profile = profile_mod.Profile.model_validate_json(Path(validated).read_bytes())
     model = build_content(profile, org_id, locale, sources.load_locale(Path(sources_dir), locale), Path(profiles_dir))
+    for warning in model.warnings:
+        # stderr is shown even when doit captures a task's output; the index lists them too.
+        print(f"WARNING {org_id}/{locale}: {warning}", file=sys.stderr)
     write_atomic(Path(target), dump_content(model))
 
 

@@ -40,7 +40,10 @@ PAGE_EMU = {"a4": (7_560_000, 10_692_000), "letter": (7_772_400, 10_058_400)}
 PAGE_FORMAT = {"a4": "A4 Paper (210x297 mm)", "letter": "Letter Paper (8.5x11 in)"}
 FIXED_DATE = "2000-01-01T00:00:00"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-WRAP_SAFETY = 0.98  # wrap a little narrower than the box: renderers measure slightly differently
+# Text is measured at the design width (as the PDF sets it), but every text box is drawn this much
+# wider, into the free space beside it: PowerPoint or LibreOffice measuring a little wider than Pillow
+# must never wrap into an extra line, which would overflow the box.
+BOX_SLACK = 0.02
 ELLIPSIS = "…"
 BULLET_INDENT = 0.9  # em: where list text starts, right of its bullet
 BREAK = "\n"  # a TRun with this text is a line break (<a:br/>) inside a paragraph
@@ -243,7 +246,7 @@ def height(fonts: Fonts, paras: Sequence[Para], width: float) -> float:
     for index, para in enumerate(paras):
         if index:
             total += para.before
-        total += wrap(fonts, para, width * WRAP_SAFETY) * para.line_pt
+        total += wrap(fonts, para, width) * para.line_pt
     return total
 
 
@@ -257,7 +260,7 @@ def _half(size: float) -> float:
 
 
 def lines(fonts: Fonts, paras: Sequence[Para], width: float) -> int:
-    return sum(wrap(fonts, para, width * WRAP_SAFETY) for para in paras)
+    return sum(wrap(fonts, para, width) for para in paras)
 
 
 def fit(
@@ -387,7 +390,7 @@ DENSITIES: tuple[dict[str, float], ...] = tuple(
     {row.split()[0]: float(row.split()[1 + level]) for row in _DENSITY_TABLE.strip().splitlines()} for level in range(6)
 )
 LINE_HEIGHT = 1.38  # the PDF's body line height
-FOOTER_SPACE = 7.0  # mm kept free above the footer
+FOOTER_SPACE = 7.0  # mm: the footer's top margin (it only counts after the wide note: CSS clearance)
 SPREAD_MAX = 6.0  # mm: most extra space given to each step when the content is short
 EXTRA_WIDE = 260  # characters of extra info above which it leaves the panel for a full-width note
 
@@ -529,8 +532,7 @@ class Designer:
         self.items: list[Item] = []
         header_h = self.header()
         footer = self.footer()
-        bottom = footer[0].box.y - FOOTER_SPACE * MM
-        free = self.body(header_h, bottom, clamp, spread)
+        free = self.body(header_h, footer[0].box.y, clamp, spread)
         self.items += footer
         return self.items, free
 
@@ -713,22 +715,36 @@ class Designer:
         return y
 
     def note(self, y: float, bottom: float, clamp: bool) -> float:
-        """A long extra text runs across the page under both columns."""
+        """A long extra text runs across the page under both columns.
+
+        As in the PDF's CSS: drawn ``body_top`` below the columns, and followed by the larger of
+        ``body_top`` and the footer's 7 mm margin (adjoining margins collapse); returns that flow bottom.
+        """
         side, body_top = self.SIDE, self.mm("body_top")
         paras = paras_of(self.c.infographic.extra, size=self.d["note_size"], line=LINE_HEIGHT, before=1.2 * MM)
         pad_y, pad_x = 3.5 * MM, 5 * MM
-        top = y + body_top
+        after = max(body_top, FOOTER_SPACE * MM)
         text_w = self.inner - 1 * MM - 2 * pad_x
         h = self.measure(paras, text_w)
-        room = bottom - body_top - top - 2 * pad_y
+        room = bottom - after - y - 2 * pad_y
         if clamp and h > room:  # the tightest layout still overflows: the note is cut short
             paras = clamp_paras(self.fonts, paras, text_w, max(0.0, room))
             h = self.measure(paras, text_w)
-        box = Box(side, top, self.inner, h + 2 * pad_y)
+        box = Box(side, y + body_top, self.inner, h + 2 * pad_y)
         self.add("rect", "Note", box, fill=TINT, decorative=True)
-        self.add("rect", "Note edge", Box(side, top, 1 * MM, box.h), fill=ACCENT, decorative=True)
-        self.add("text", "Extra information", Box(side + 1 * MM + pad_x, top + pad_y, text_w, h), paras)
-        return box.bottom + body_top
+        self.add("rect", "Note edge", Box(side, box.y, 1 * MM, box.h), fill=ACCENT, decorative=True)
+        self.add("text", "Extra information", Box(side + 1 * MM + pad_x, box.y + pad_y, text_w, h), paras)
+        return y + box.h + after
+
+
+def _slack(box: Box, align: str, rtl: bool) -> Box:
+    """``box`` widened by BOX_SLACK on the side(s) its text runs towards."""
+    extra = box.w * BOX_SLACK
+    if align == "ctr":
+        return replace(box, x=box.x - extra / 2, w=box.w + extra)
+    if (align == "r") != rtl:  # text set against the right edge grows to the left
+        return replace(box, x=box.x - extra, w=box.w + extra)
+    return replace(box, w=box.w + extra)
 
 
 def _mirror(item: Item, page_w: float) -> Item:
@@ -779,6 +795,7 @@ class Painter:
                 self.picture(icon_png, box, item.name, None)
                 continue
             if item.kind == "text":
+                box = _slack(box, item.paras[0].align if item.paras else "l", self.c.dir == "rtl")
                 shape = self.slide.shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
                 shape.name = item.name
                 self.text(shape.text_frame, item.paras)
@@ -794,8 +811,10 @@ class Painter:
             if item.decorative:
                 _decorative(shape)
             if item.paras:
-                self.text(shape.text_frame, item.paras, anchor=item.anchor, wrap=item.kind != "circle",
-                          insets=item.insets)
+                left, top, right, bottom = item.insets
+                slack = box.w * BOX_SLACK / 2 if item.kind == "button" else 0.0  # centred label: both sides
+                insets = (max(0.0, left - slack), top, max(0.0, right - slack), bottom)
+                self.text(shape.text_frame, item.paras, anchor=item.anchor, wrap=item.kind != "circle", insets=insets)
             if item.url:
                 # The link sits on the shape, not its text: PowerPoint repaints link text in the
                 # theme's hyperlink colour, which would hide a white label on the button.
