@@ -7,14 +7,18 @@ Only wiring lives here; see visitkit/tasks.py for what each task reads and write
 from doit import get_var
 
 from visitkit import tasks
+from visitkit.checker import MemoMD5Checker
 from visitkit.report import Reporter
 
 DOIT_CONFIG = {
-    "default_tasks": ["validate", "content", *tasks.OUTPUTS, "thumbnail", "manifest", "zip", "index", "prune"],
+    "default_tasks": [
+        "recipe", "validate", "content", *tasks.OUTPUTS, "thumbnail", "manifest", "zip", "index", "prune"
+    ],
     "continue": True,  # a broken profile must not stop the other organisations
     "backend": "sqlite3",
     "dep_file": ".doit.db",
     "reporter": Reporter,
+    "check_file_uptodate": MemoMD5Checker,  # hash each file at most once per run
 }
 
 SELECTED = get_var("org", None)
@@ -44,6 +48,34 @@ def task_pptx():
     yield from tasks.group_tasks("pptx", SELECTED)
 
 
+def task_jsonld():
+    yield from tasks.group_tasks("jsonld", SELECTED)
+
+
+def task_resources():
+    yield from tasks.group_tasks("resources", SELECTED)
+
+
+def task_resources_fragment():
+    yield from tasks.group_tasks("resources_fragment", SELECTED)
+
+
+def task_email():
+    yield from tasks.group_tasks("email", SELECTED)
+
+
+def task_email_text():
+    yield from tasks.group_tasks("email_text", SELECTED)
+
+
+def task_logo():
+    yield from tasks.group_tasks("logo", SELECTED)
+
+
+def task_readme():
+    yield from tasks.group_tasks("readme", SELECTED)
+
+
 def task_thumbnail():
     yield from tasks.group_tasks("thumbnail", SELECTED)
 
@@ -58,6 +90,10 @@ def task_zip():
 
 def task_index():
     yield from tasks.group_tasks("index", SELECTED)
+
+
+def task_recipe():
+    yield from tasks.group_tasks("recipe", SELECTED)
 
 
 def task_prune():

@@ -134,17 +134,27 @@ def schema(target: str) -> None:
     write_atomic(Path(target), profile_mod.json_schema().encode())
 
 
-def thumbnail(pdf_path: str, target: str, width: int) -> TaskFailed | None:
-    """Write a PNG preview of page 1 of ``pdf_path``, ``width`` pixels wide."""
+def thumbnails(pdf_path: str, targets: dict[str, int]) -> TaskFailed | None:
+    """Write PNG previews of page 1 of ``pdf_path``: target path → width in pixels."""
     from visitkit.render import thumbnail as renderer
 
-    try:
-        with _limits(target):
-            data = renderer.render(Path(pdf_path).read_bytes(), width)
-    except RenderLimit as exc:
-        return TaskFailed(str(exc))
-    write_atomic(Path(target), data)
+    pdf = Path(pdf_path).read_bytes()
+    for target, width in targets.items():
+        try:
+            with _limits(target):
+                data = renderer.render(pdf, width)
+        except RenderLimit as exc:
+            return TaskFailed(str(exc))
+        write_atomic(Path(target), data)
     return None
+
+
+def recipe(files: list[str], target: str) -> None:
+    """Write a stamp: the sha256 of each file a group of tasks shares."""
+    from visitkit.bundle import sha256
+
+    lines = "".join(f"{sha256(Path(f).read_bytes())}  {f}\n" for f in files)
+    write_atomic(Path(target), lines.encode())
 
 
 def org_manifest(org_id: str, contents: list[str], files: dict[str, dict[str, Any]], target: str) -> None:

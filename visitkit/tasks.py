@@ -28,6 +28,7 @@ from visitkit.render import renderer_inputs
 
 BUILD = Path("build")
 WORK = BUILD / ".work"
+RECIPES = (BUILD / ".recipes").as_posix()
 PROFILES = Path("org_profiles")
 SOURCES = Path("sources")
 SCHEMA_FILE = PROFILES / "profile.schema.json"
@@ -38,6 +39,13 @@ OUTPUTS: dict[str, str] = {
     "fragment": "visitkit.render.faq_fragment",
     "pdf": "visitkit.render.pdf",
     "pptx": "visitkit.render.pptx",
+    "jsonld": "visitkit.render.faq_jsonld",
+    "resources": "visitkit.render.resources_page",
+    "resources_fragment": "visitkit.render.resources_fragment",
+    "email": "visitkit.render.email_html",
+    "email_text": "visitkit.render.email_text",
+    "logo": "visitkit.render.email_logo",
+    "readme": "visitkit.render.readme",
 }
 GROUP_DOCS = {
     "validate": "check each profile in org_profiles/ against the schema",
@@ -46,6 +54,14 @@ GROUP_DOCS = {
     "fragment": "drop-in FAQ fragment for an existing site, faq.fragment.html",
     "pdf": "one-page branded PDF infographic, infographic.pdf",
     "pptx": "editable PowerPoint infographic, infographic.pptx",
+    "jsonld": "schema.org FAQPage metadata, faq.jsonld (opt-in: faq.structured_data)",
+    "resources": "resources page for the team and the clients, resources.html",
+    "resources_fragment": "drop-in resources section for an existing site, resources.fragment.html",
+    "email": "campaign email with inline styles, email.html",
+    "email_text": "plain-text part of the campaign email, email.txt",
+    "logo": "the logo as a PNG for the email, logo.png (when the profile has a logo)",
+    "readme": "README.txt for the organisation's web and email teams",
+    "recipe": "stamps of the code, templates and sources that groups of tasks share",
     "thumbnail": "PNG previews of the PDF: infographic.png and infographic-large.png",
     "manifest": "build/<org>/manifest.json: every output with its size, sha256 and inputs' hash",
     "zip": "build/<org>/<org>-toolkit.zip: every output of the organisation, by locale",
@@ -99,11 +115,12 @@ def _module_path(name: str) -> Path | None:
     return None
 
 
-def _code(*modules: str) -> list[str]:
+@functools.cache
+def _code(*modules: str) -> tuple[str, ...]:
     files = {"visitkit/build.py"}
     for module in modules:
         files.update(module_files(module))
-    return sorted(files)
+    return tuple(sorted(files))
 
 
 # ------------------------------------------------------------ project scan
@@ -119,7 +136,7 @@ class Org:
     vertical: str
     logo: str | None  # project-relative
     fonts: tuple[str, ...]  # project-relative regular (and bold) font files
-    flags: frozenset[str] = frozenset()  # opt-in options set to true, e.g. "faq.structured_data"
+    flags: frozenset[str] = frozenset()  # opt-in options set to true, e.g. "faq.structured_data"; "brand.logo"
 
     @property
     def assets(self) -> tuple[str, ...]:
@@ -165,6 +182,8 @@ def scan_org(path: Path, available: set[str]) -> Org:
         for key, value in options.items()
         if value is True
     )
+    if logo:
+        flags |= {"brand.logo"}  # outputs made from the logo (logo.png) exist only when there is one
     return Org(org_id, path, tuple(dict.fromkeys(locales)), vertical, logo, tuple(dict.fromkeys(fonts)), flags)
 
 
@@ -193,20 +212,50 @@ def _content(org_id: str, locale: str) -> str:
 
 
 @dataclass(frozen=True)
-class Output:
-    """One file of an org's toolkit and the task that writes it."""
+class Job:
+    """One task that writes one or more files of an org's toolkit."""
 
     group: str
-    org: str
+    name: str
     locale: str
-    path: str  # project-relative, under build/<org>/
-    source: str  # the content model, or for thumbnails the PDF
-    inputs: tuple[str, ...]  # templates, logo and fonts
-    code: tuple[str, ...]  # the modules that compute it
+    targets: tuple[str, ...]  # project-relative, under build/<org>/
+    file_dep: tuple[str, ...]
+    action: str  # a function in visitkit.build
+    args: tuple[Any, ...]
 
-    @property
-    def file_dep(self) -> tuple[str, ...]:
-        return (self.source, *self.inputs, *self.code)
+
+def _recipe_path(name: str) -> str:
+    return f"{RECIPES}/{name}.sha256"
+
+
+class _Plan:
+    """Collects tasks by group, and the recipes they share."""
+
+    def __init__(self) -> None:
+        self.groups: dict[str, list[dict[str, Any]]] = {name: [] for name in GROUP_DOCS}
+        self.recipes: dict[str, tuple[str, ...]] = {}
+
+    def recipe(self, name: str, files: list[str] | tuple[str, ...]) -> str:
+        """A stamp holding the hashes of ``files`` (code, templates, sources) shared by many tasks.
+
+        A task then depends on one stamp instead of a dozen files: doit checks far fewer
+        dependencies per run, and an edit to any of them still reaches exactly its tasks.
+        """
+        self.recipes.setdefault(name, tuple(sorted(set(files))))
+        return _recipe_path(name)
+
+    def recipe_tasks(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "basename": "recipe",
+                "name": name,
+                "actions": [(_action("recipe"), [list(files), _recipe_path(name)])],
+                "file_dep": list(files),
+                "targets": [_recipe_path(name)],
+                "clean": True,
+            }
+            for name, files in sorted(self.recipes.items())
+        ]
 
 
 LOCK_FILE = Path(".visitkit.lock")
@@ -240,20 +289,22 @@ def plan(selected: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every task, by group, for the selected orgs (all when ``None``)."""
     lock_project()
     orgs, missing = scan(selected)
-    groups: dict[str, list[dict[str, Any]]] = {name: [] for name in GROUP_DOCS}
-    groups["validate"] += [_validate_task(org) for org in orgs] + [_missing_task(org_id) for org_id in missing]
+    built = _Plan()
+    groups = built.groups
+    groups["validate"] += [_validate_task(built, org) for org in orgs] + [_missing_task(i) for i in missing]
     for org in orgs:
-        outputs = []
+        jobs = []
         for locale in org.locales:
-            groups["content"].append(_content_task(org, locale))
-            outputs += org_outputs(org, locale)
-        groups.update({group: groups[group] + [_output_task(o) for o in outputs if o.group == group]
-                       for group in {o.group for o in outputs}})
-        if outputs:
-            groups["manifest"].append(_manifest_task(org, outputs))
-            groups["zip"].append(_zip_task(org))
+            groups["content"].append(_content_task(built, org, locale))
+            jobs += org_jobs(built, org, locale)
+        for job in jobs:
+            groups[job.group].append(_job_task(job))
+        if jobs:
+            groups["manifest"].append(_manifest_task(built, org, jobs))
+            groups["zip"].append(_zip_task(built, org))
     if not selected:
         groups["index"].append(_index_task([org for org in orgs if org.locales]))
+    groups["recipe"] = built.recipe_tasks()
     return groups
 
 
@@ -263,13 +314,14 @@ def group_tasks(group: str, selected: str | None = None):
     yield from plan(selected)[group]
 
 
-def _validate_task(org: Org) -> dict[str, Any]:
+def _validate_task(built: _Plan, org: Org) -> dict[str, Any]:
     target = _validated(org.id)
+    profile = org.profile.as_posix()
     return {
         "basename": "validate",
         "name": org.id,
-        "actions": [(_action("validate"), [org.profile.as_posix(), SOURCES.as_posix(), target])],
-        "file_dep": [org.profile.as_posix(), *org.assets, *_code("visitkit.profile")],
+        "actions": [(_action("validate"), [profile, SOURCES.as_posix(), target])],
+        "file_dep": [profile, *org.assets, built.recipe("validate", _code("visitkit.profile"))],
         "targets": [target],
         "clean": True,
     }
@@ -279,89 +331,91 @@ def _missing_task(org_id: str) -> dict[str, Any]:
     return {
         "basename": "validate",
         "name": org_id,
-        "actions": [(_action("missing_profile"), [(PROFILES / f"{org_id}.yaml").as_posix()])],
+        "actions": [(_action("missing_profile"), [f"{PROFILES}/{org_id}.yaml"])],
         "uptodate": [False],
     }
 
 
-def _content_task(org: Org, locale: str) -> dict[str, Any]:
+def _content_task(built: _Plan, org: Org, locale: str) -> dict[str, Any]:
     target = _content(org.id, locale)
+    recipe = built.recipe(
+        f"content-{locale}",
+        [
+            *(p.as_posix() for p in sources.source_files(SOURCES, locale)),
+            *_code("visitkit.content", "visitkit.sources"),
+        ],
+    )
     args = [_validated(org.id), org.id, locale, SOURCES.as_posix(), PROFILES.as_posix(), target]
     return {
         "basename": "content",
         "name": f"{org.id}/{locale}",
         "actions": [(_action("content"), args)],
-        "file_dep": [
-            _validated(org.id),
-            *(p.as_posix() for p in sources.source_files(SOURCES, locale)),
-            *([org.logo] if org.logo else []),  # its type is read from its bytes
-            *_code("visitkit.content", "visitkit.sources"),
-        ],
+        # the logo is read too: its type comes from its bytes
+        "file_dep": [_validated(org.id), recipe, *([org.logo] if org.logo else [])],
         "targets": [target],
         "clean": True,
     }
 
 
-def org_outputs(org: Org, locale: str) -> list[Output]:
-    """Every output file of one org and locale, with exactly the files it is made from."""
+@functools.cache
+def _renderer(module_name: str):
     import importlib
 
+    return importlib.import_module(module_name)
+
+
+def org_jobs(built: _Plan, org: Org, locale: str) -> list[Job]:
+    """Every task writing one org and locale's outputs, with exactly the files each reads."""
     from visitkit.render import thumbnail
 
-    outputs = []
-    folder = BUILD / org.id / locale
+    jobs = []
+    folder = f"{BUILD}/{org.id}/{locale}"
+    content = _content(org.id, locale)
     for group, module_name in OUTPUTS.items():
-        module = importlib.import_module(module_name)
+        module = _renderer(module_name)
         if getattr(module, "WHEN", None) and module.WHEN not in org.flags:
             continue  # an opt-in output the profile did not ask for
-        inputs = tuple(renderer_inputs(module, org.vertical, org.logo, org.fonts))
-        target = (folder / module.OUTPUT).as_posix()
-        outputs.append(Output(group, org.id, locale, target, _content(org.id, locale), inputs, _code(module_name)))
-    pdf = (folder / thumbnail.SOURCE).as_posix()
-    code = _code("visitkit.render.thumbnail")
-    for name in thumbnail.OUTPUTS:
-        outputs.append(Output("thumbnail", org.id, locale, (folder / name).as_posix(), pdf, (), code))
-    return outputs
+        templates = [t.format(vertical=org.vertical) for t in module.TEMPLATES]
+        recipe = built.recipe(f"{group}-{org.vertical}", [*templates, *_code(module_name)])
+        inputs = renderer_inputs(module, org.vertical, org.logo, org.fonts)
+        assets = [f for f in inputs if f not in templates]
+        target = f"{folder}/{module.OUTPUT}"
+        args = (module_name, content, inputs, target, {})
+        jobs.append(Job(group, f"{org.id}/{locale}", locale, (target,), (content, recipe, *assets), "render", args))
+    pdf = f"{folder}/{thumbnail.SOURCE}"
+    targets = {f"{folder}/{name}": width for name, width in thumbnail.OUTPUTS.items()}
+    recipe = built.recipe("thumbnail", _code("visitkit.render.thumbnail"))
+    jobs.append(Job("thumbnail", f"{org.id}/{locale}", locale, tuple(targets), (pdf, recipe), "thumbnails",
+                    (pdf, targets)))
+    return jobs
 
 
-def _output_task(output: Output) -> dict[str, Any]:
-    if output.group == "thumbnail":
-        from visitkit.render import thumbnail
-
-        width = thumbnail.OUTPUTS[Path(output.path).name]
-        action = (_action("thumbnail"), [output.source, output.path, width])
-        name = f"{output.org}/{output.locale}/{Path(output.path).stem}"
-    else:
-        module_name = OUTPUTS[output.group]
-        action = (_action("render"), [module_name, output.source, list(output.inputs), output.path, {}])
-        name = f"{output.org}/{output.locale}"
+def _job_task(job: Job) -> dict[str, Any]:
     return {
-        "basename": output.group,
-        "name": name,
-        "actions": [action],
-        "file_dep": list(output.file_dep),
-        "targets": [output.path],
+        "basename": job.group,
+        "name": job.name,
+        "actions": [(_action(job.action), list(job.args))],
+        "file_dep": list(job.file_dep),
+        "targets": list(job.targets),
         "clean": True,
     }
 
 
 def _manifest(org_id: str) -> str:
-    return (BUILD / org_id / "manifest.json").as_posix()
+    return f"{BUILD}/{org_id}/manifest.json"
 
 
-def _manifest_task(org: Org, outputs: list[Output]) -> dict[str, Any]:
-    folder = BUILD / org.id
+def _manifest_task(built: _Plan, org: Org, jobs: list[Job]) -> dict[str, Any]:
+    prefix = f"{BUILD}/{org.id}/"
     files = {
-        Path(o.path).relative_to(folder).as_posix(): {
-            "locale": o.locale,
-            "format": o.group,
-            "path": o.path,
-            "inputs": list(o.file_dep),
-        }
-        for o in outputs
+        target.removeprefix(prefix): {"locale": job.locale, "format": job.group, "path": target,
+                                       "inputs": list(job.file_dep)}
+        for job in jobs
+        for target in job.targets
     }
     contents = [_content(org.id, locale) for locale in org.locales]
-    deps = sorted({d for o in outputs for d in (o.path, *o.file_dep)} | set(contents) | set(_code("visitkit.bundle")))
+    recipe = built.recipe("bundle", _code("visitkit.bundle"))
+    deps = sorted({d for job in jobs for d in (*job.targets, *job.file_dep)} | set(contents) | {recipe})
     return {
         "basename": "manifest",
         "name": org.id,
@@ -372,14 +426,14 @@ def _manifest_task(org: Org, outputs: list[Output]) -> dict[str, Any]:
     }
 
 
-def _zip_task(org: Org) -> dict[str, Any]:
-    target = (BUILD / org.id / f"{org.id}-toolkit.zip").as_posix()
+def _zip_task(built: _Plan, org: Org) -> dict[str, Any]:
+    target = f"{BUILD}/{org.id}/{org.id}-toolkit.zip"
     return {
         "basename": "zip",
         "name": org.id,
         # The manifest holds every file's sha256, so it alone says when the zip is stale.
         "actions": [(_action("org_zip"), [_manifest(org.id), target])],
-        "file_dep": [_manifest(org.id), *_code("visitkit.bundle")],
+        "file_dep": [_manifest(org.id), built.recipe("bundle", _code("visitkit.bundle"))],
         "targets": [target],
         "clean": True,
     }
@@ -390,7 +444,7 @@ INDEX_TEMPLATE = "templates/index/index.html.j2"
 
 def _index_task(orgs: list[Org]) -> dict[str, Any]:
     manifests = [_manifest(org.id) for org in orgs]
-    target = (BUILD / "index.html").as_posix()
+    target = f"{BUILD}/index.html"
     return {
         "basename": "index",
         "name": "site",
@@ -433,7 +487,7 @@ def schema_task() -> dict[str, Any]:
         "basename": "schema",
         "doc": f"write the profile JSON Schema to {SCHEMA_FILE} (for editor autocompletion)",
         "actions": [(_action("schema"), [SCHEMA_FILE.as_posix()])],
-        "file_dep": _code("visitkit.profile"),
+        "file_dep": list(_code("visitkit.profile")),
         "targets": [SCHEMA_FILE.as_posix()],
     }
 
