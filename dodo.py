@@ -1,8 +1,13 @@
 """visitkit build: `doit` builds every organisation in org_profiles/ into build/.
 
 Only wiring lives here; see visitkit/tasks.py for what each task reads and writes.
-`doit org=acme,bank` builds only those organisations; `doit list` shows the task groups.
+`doit org=acme,bank` builds only those organisations, `doit shard=2/4` the second of four
+shards (see README, "Many organisations"); `doit list` shows the task groups.
 """
+
+import multiprocessing
+import os
+import sys
 
 from doit import get_var
 
@@ -10,18 +15,26 @@ from visitkit import tasks
 from visitkit.checker import MemoMD5Checker
 from visitkit.report import Reporter
 
+if os.environ.get("VISITKIT_START_METHOD"):
+    # Python 3.14 and macOS start doit's workers with spawn/forkserver; this lets Linux try the same.
+    multiprocessing.set_start_method(os.environ["VISITKIT_START_METHOD"], force=True)
+
+try:
+    SELECTED = tasks.Selection.parse(get_var("org", None), get_var("shard", None))
+except ValueError as problem:
+    sys.exit(f"ERROR {problem}")
+
 DOIT_CONFIG = {
     "default_tasks": [
         "recipe", "validate", "content", *tasks.OUTPUTS, "thumbnail", "manifest", "zip", "index", "prune"
     ],
     "continue": True,  # a broken profile must not stop the other organisations
     "backend": "sqlite3",
-    "dep_file": ".doit.db",
+    "dep_file": SELECTED.state_file,
     "reporter": Reporter,
     "check_file_uptodate": MemoMD5Checker,  # hash each file at most once per run
 }
 
-SELECTED = get_var("org", None)
 
 
 def task_validate():

@@ -165,7 +165,10 @@ def test_org_selection_builds_only_those(project: Path):
     assert "org_profiles/no-such-org.yaml: no such profile" in result.stdout
 
 
-def test_parallel_build_gives_the_same_bytes(built: Path, project: Path):
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_parallel_build_gives_the_same_bytes(built: Path, project: Path, start_method: str, monkeypatch):
+    # spawn re-imports dodo.py in every worker, as Python 3.14 and macOS do
+    monkeypatch.setenv("VISITKIT_START_METHOD", start_method)
     shutil.rmtree(project / "build")
     (project / ".doit.db").unlink()
     result = doit(project, "-n", "2")
@@ -253,3 +256,56 @@ def test_memory_hungry_render_is_stopped(project: Path):
     assert result.returncode != 0
     assert re.search(r"ERROR build/\S+/infographic\.pptx: rendering needed more than 1024 MB of memory",
                      result.stdout)
+
+
+def _without_reports(found: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in found.items() if not k.startswith(".reports/") and k != "report.json"}
+
+
+def test_shards_and_merge_equal_a_single_build(built: Path, tmp_path: Path):
+    count = 3
+    merged = tmp_path / "merged"
+    shards = []
+    for index in range(1, count + 1):
+        shard = tmp_path / f"shard{index}"
+        shard.mkdir()
+        for name in COPIED:
+            src = built / name
+            (shutil.copytree if src.is_dir() else shutil.copy2)(src, shard / name)
+        result = doit(shard, f"shard={index}/{count}")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert (shard / f".doit-shard-{index}-of-{count}.db").is_file()
+        assert not (shard / "build/index.html").exists()  # the merge step writes it
+        shutil.copytree(shard / "build", merged / "build", dirs_exist_ok=True)
+        shards.append(shard)
+    built_orgs = {p.name for s in shards for p in (s / "build").iterdir() if not p.name.startswith(".")}
+    assert built_orgs == set(example_orgs())  # every org in exactly one shard (sizes add up below)
+    assert sum(len([p for p in (s / "build").iterdir() if not p.name.startswith(".")]) for s in shards) == len(
+        built_orgs
+    )
+    for name in ("visitkit", "templates"):
+        shutil.copytree(built / name, merged / name)
+    result = subprocess.run([sys.executable, "-m", "visitkit.merge", "build"], cwd=merged, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _without_reports(hashes(merged / "build")) == _without_reports(hashes(built / "build"))
+
+    # an edit to one profile reruns only that org's tasks, in its own shard
+    org = next(iter(example_orgs()))
+    for shard in shards:
+        path = shard / f"org_profiles/{org}.yaml"
+        path.write_text(re.sub(r"(?m)^name: .*$", "name: Renamed Organisation", path.read_text(), count=1))
+    executed = [ran(doit(shard, f"shard={i}/{count}")) for i, shard in enumerate(shards, 1)]
+    owner = tasks.shard_of(org, count)
+    for index, names in enumerate(executed, 1):
+        if index == owner:
+            assert names and all(n.split(":", 1)[1].split("/")[0] == org for n in names), names
+        else:
+            assert names == set()
+
+
+def test_bad_shard_spec_is_one_line(project: Path):
+    result = doit(project, "shard=5/4")
+    assert result.returncode != 0
+    assert "ERROR shard=5/4: expected shard=<i>/<n> with 1 <= i <= n, e.g. shard=2/4" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr

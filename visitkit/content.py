@@ -40,6 +40,8 @@ DEFAULT_FONT = {
     "bold": "templates/fonts/Inter-Bold.otf",
 }
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+_CAMPAIGN_FIELDS = {"subject", "preheader", "heading", "intro", "button", "questions_heading", "questions"}
+_RESOURCES_FIELDS = {"heading", "intro", "join_help"}
 _PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
 
 
@@ -124,6 +126,38 @@ class Social(Model):
     url: str
 
 
+class Link(Model):
+    label: str
+    url: str
+
+
+class Campaign(Model):
+    """The email that announces virtual appointments (email.html and email.txt)."""
+
+    subject: str
+    preheader: str  # the inbox preview line, hidden in the message
+    heading: str
+    intro: tuple[Block, ...]
+    button: Cta  # "Book a virtual appointment" → the booking link
+    questions_heading: str
+    questions: tuple[Question, ...]  # the 3–4 most useful FAQ answers, in email.yaml's order
+    labels: dict[str, str]  # email.yaml one-liners: downloads_heading, download_pdf, unsubscribe…
+
+
+class Resources(Model):
+    """The resources page: links for the organisation's team and downloads for its clients."""
+
+    title: str
+    intro: tuple[Block, ...]
+    team_heading: str
+    team_intro: str
+    team_links: tuple[Link, ...]
+    clients_heading: str
+    clients_intro: str
+    join_help: Link
+    labels: dict[str, str]  # resources.yaml one-liners: skip_to_content, clients.* table and download labels…
+
+
 class Content(Model):
     org_id: str
     locale: str
@@ -145,6 +179,12 @@ class Content(Model):
     social: tuple[Social, ...]
     faq: Faq
     infographic: Infographic
+    campaign: Campaign
+    resources: Resources
+    readme: dict[str, str]  # readme.yaml, nested keys joined with "." (e.g. "files.faq")
+    assets_base_url: str | None  # where the bundle is hosted, ending in "/"; emails build image URLs from it
+    email_platform: Literal["generic", "mailchimp", "hubspot", "campaign_monitor"]
+    structured_data: bool  # faq.jsonld is written (and faq.html embeds the same metadata)
 
 
 # ------------------------------------------------------------------ building
@@ -204,6 +244,40 @@ def build_content(
         contact=composer.parts(info_src["contact"]),
     )
 
+    questions_by_id = {q.id: q for section in sections for q in section.questions}
+    email_src = sources["email"]
+    booking = next(cta for cta in ctas if cta.id == "booking")  # links.booking is required
+    campaign = Campaign(
+        subject=composer.line(email_src["subject"]),
+        preheader=composer.line(email_src["preheader"]),
+        heading=composer.line(email_src["heading"]),
+        intro=composer.parts(email_src["intro"]),
+        button=booking.model_copy(update={"label": composer.line(email_src["button"])}),
+        questions_heading=composer.line(email_src["questions_heading"]),
+        questions=tuple(questions_by_id[q["id"]] for q in email_src["questions"] if q["id"] in questions_by_id),
+        labels={k: composer.line(v) for k, v in email_src.items() if k not in _CAMPAIGN_FIELDS},
+    )
+    res_src = sources["resources"]
+    resources = Resources(
+        title=composer.line(res_src["title"]),
+        intro=composer.parts(res_src["intro"]),
+        team_heading=composer.line(res_src["team"]["heading"]),
+        team_intro=composer.line(res_src["team"]["intro"]),
+        team_links=tuple(Link(label=composer.line(i["label"]), url=i["url"]) for i in res_src["team"]["links"]),
+        clients_heading=composer.line(res_src["clients"]["heading"]),
+        clients_intro=composer.line(res_src["clients"]["intro"]),
+        join_help=Link(label=composer.line(res_src["clients"]["join_help"]), url=profile.links.join_help),
+        labels={
+            "skip_to_content": composer.line(res_src["skip_to_content"]),
+            **{k: composer.line(v) for k, v in res_src["clients"].items() if k not in _RESOURCES_FIELDS},
+        },
+    )
+    base_url = profile.assets_base_url
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    if not base_url:
+        warnings.append("assets_base_url is not set: email.html uses no images and has no download links")
+
     font = profile.brand.font
     return Content(
         org_id=org_id,
@@ -243,7 +317,25 @@ def build_content(
             sections=tuple(sections),
         ),
         infographic=infographic,
+        campaign=campaign,
+        resources=resources,
+        readme={k: composer.line(v) for k, v in _flatten(sources["readme"]).items()},
+        assets_base_url=base_url,
+        email_platform=profile.email.platform,
+        structured_data=profile.faq.structured_data,
     )
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Nested mapping of strings → one level, keys joined with "."."""
+    flat: dict[str, str] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
 
 
 def _local(value: Any, locale: str) -> Any:
@@ -357,7 +449,8 @@ def _palette(profile: Profile) -> tuple[Colors, list[str]]:
     warnings: list[str] = []
     background = brand.background
     primary = brand.primary
-    secondary = brand.secondary or colors.mix(primary, "#000000", 0.35)
+    # A derived secondary: a darker shade, gentler for light brands so yellow does not turn olive.
+    secondary = brand.secondary or colors.mix(primary, "#000000", 0.2 if colors.luminance(primary) > 0.4 else 0.35)
 
     text = colors.adjust_for(brand.text, background, colors.BODY_TEXT)
     if text != brand.text:

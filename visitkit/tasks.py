@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,16 +188,54 @@ def scan_org(path: Path, available: set[str]) -> Org:
     return Org(org_id, path, tuple(dict.fromkeys(locales)), vertical, logo, tuple(dict.fromkeys(fonts)), flags)
 
 
+def shard_of(org_id: str, count: int) -> int:
+    """The shard (1…count) an org belongs to: a hash of its id alone, so adding or
+    removing another org never moves it."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(org_id.encode()).digest()[:8], "big") % count + 1
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which orgs a run builds: all, a list (``org=a,b``) or one shard (``shard=i/n``)."""
+
+    orgs: tuple[str, ...] | None = None
+    shard: tuple[int, int] | None = None
+
+    @classmethod
+    def parse(cls, org: str | None, shard: str | None) -> Selection:
+        """From doit's command-line variables; raises ValueError with a one-line message."""
+        orgs = tuple(o.strip() for o in org.split(",") if o.strip()) if org else None
+        if not shard:
+            return cls(orgs)
+        match = re.fullmatch(r"(\d+)/(\d+)", shard)
+        if not match or not 1 <= int(match[1]) <= int(match[2]):
+            raise ValueError(f"shard={shard}: expected shard=<i>/<n> with 1 <= i <= n, e.g. shard=2/4")
+        return cls(orgs, (int(match[1]), int(match[2])))
+
+    @property
+    def everything(self) -> bool:
+        return self.orgs is None and self.shard is None
+
+    def includes(self, org_id: str) -> bool:
+        return self.shard is None or shard_of(org_id, self.shard[1]) == self.shard[0]
+
+    @property
+    def state_file(self) -> str:
+        """doit's state: one file per shard, so shards can be cached and restored separately."""
+        return f".doit-shard-{self.shard[0]}-of-{self.shard[1]}.db" if self.shard else ".doit.db"
+
+
 @functools.cache
-def scan(selected: str | None = None) -> tuple[tuple[Org, ...], tuple[str, ...]]:
-    """All orgs to build (``selected``: comma-separated ids) and ids asked for that have no profile."""
+def scan(selection: Selection = Selection()) -> tuple[tuple[Org, ...], tuple[str, ...]]:
+    """The orgs to build and the ids asked for with ``org=`` that have no profile."""
     available = sources.available_locales(SOURCES)
-    paths = sorted(PROFILES.glob("*.yaml"))
-    if selected:
-        wanted = [s.strip() for s in selected.split(",") if s.strip()]
+    paths = [p for p in sorted(PROFILES.glob("*.yaml")) if selection.includes(p.stem)]
+    if selection.orgs is not None:
         by_id = {p.stem: p for p in paths}
-        missing = tuple(w for w in wanted if w not in by_id)
-        return tuple(scan_org(by_id[w], available) for w in wanted if w in by_id), missing
+        missing = tuple(w for w in selection.orgs if w not in by_id and selection.shard is None)
+        return tuple(scan_org(by_id[w], available) for w in selection.orgs if w in by_id), missing
     return tuple(scan_org(p, available) for p in paths), ()
 
 
@@ -285,10 +324,10 @@ def lock_project() -> None:
 
 
 @functools.cache
-def plan(selected: str | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Every task, by group, for the selected orgs (all when ``None``)."""
+def plan(selection: Selection = Selection()) -> dict[str, list[dict[str, Any]]]:
+    """Every task, by group, for the selected orgs."""
     lock_project()
-    orgs, missing = scan(selected)
+    orgs, missing = scan(selection)
     built = _Plan()
     groups = built.groups
     groups["validate"] += [_validate_task(built, org) for org in orgs] + [_missing_task(i) for i in missing]
@@ -302,16 +341,16 @@ def plan(selected: str | None = None) -> dict[str, list[dict[str, Any]]]:
         if jobs:
             groups["manifest"].append(_manifest_task(built, org, jobs))
             groups["zip"].append(_zip_task(built, org))
-    if not selected:
+    if selection.everything:  # shards and partial builds leave the index to the merge step
         groups["index"].append(_index_task([org for org in orgs if org.locales]))
     groups["recipe"] = built.recipe_tasks()
     return groups
 
 
-def group_tasks(group: str, selected: str | None = None):
+def group_tasks(group: str, selection: Selection = Selection()):
     """doit task generator for one group."""
     yield {"basename": group, "name": None, "doc": GROUP_DOCS[group]}
-    yield from plan(selected)[group]
+    yield from plan(selection)[group]
 
 
 def _validate_task(built: _Plan, org: Org) -> dict[str, Any]:
@@ -465,8 +504,9 @@ def stray_dirs() -> list[Path]:
     return sorted(found)
 
 
-def prune_task(selected: str | None):
-    stray = [] if selected else stray_dirs()
+def prune_task(selection: Selection = Selection()):
+    # org= builds leave other orgs alone; a shard prunes only the orgs that hash to it
+    stray = [] if selection.orgs is not None else [d for d in stray_dirs() if selection.includes(d.name)]
     return {
         "basename": "prune",
         "doc": GROUP_DOCS["prune"],
