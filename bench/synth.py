@@ -54,7 +54,7 @@ def add_orgs(profiles: Path, count: int, locales: list[str], seed: int = 7) -> l
         ids.append(org_id)
         folder = profiles / org_id
         folder.mkdir(exist_ok=True)
-        colour = "#{:06X}".format(rng.randrange(0x1000000))
+        colour = f"#{rng.randrange(0x1000000):06X}"
         long_name = i % 7 == 0
         name = (f"{rng.choice(WORDS)} {KINDS[vertical][2]}" if long_name
                 else f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(KINDS[vertical][:2])}")

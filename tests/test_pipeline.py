@@ -7,6 +7,8 @@ checking exactly which tasks ran.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import json
 import os
 import re
 import shutil
@@ -42,6 +44,8 @@ def example_orgs() -> dict[str, list[str]]:
 
 def rendered(org: str, locales: list[str], groups=tuple(tasks.OUTPUTS)) -> set[str]:
     """Task names that re-render ``groups`` for one org, with the thumbnails, bundle and index after them."""
+    flags = next(o.flags for o in tasks.scan()[0] if o.id == org)
+    groups = [g for g in groups if getattr(importlib.import_module(tasks.OUTPUTS[g]), "WHEN", None) in (None, *flags)]
     names = {f"{group}:{org}/{locale}" for locale in locales for group in groups}
     if "pdf" in groups:
         names |= {f"thumbnail:{org}/{locale}" for locale in locales}
@@ -52,7 +56,7 @@ def hashes(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".reports" not in p.parts  # run reports, not outputs
     }
 
 
@@ -309,3 +313,125 @@ def test_bad_shard_spec_is_one_line(project: Path):
     assert result.returncode != 0
     assert "ERROR shard=5/4: expected shard=<i>/<n> with 1 <= i <= n, e.g. shard=2/4" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+# ------------------------------------------------- drop-in outputs (issue 3)
+
+DROP_IN_FILES = ("email.html", "email.txt", "resources.html", "resources.fragment.html", "README.txt",
+                 "infographic.png", "infographic-large.png")
+
+
+def _relative_targets(html_file: Path) -> set[str]:
+    from lxml import html as lxml_html
+
+    root = lxml_html.fromstring(html_file.read_bytes())
+    targets = set(root.xpath("//a/@href | //img/@src"))
+    return {t for t in targets if not t.startswith(("https:", "http:", "mailto:", "tel:", "#", "data:"))}
+
+
+def test_every_org_gets_its_drop_in_outputs(built: Path):
+    for org in tasks.scan()[0]:
+        for locale in org.locales:
+            folder = built / "build" / org.id / locale
+            names = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+            expected = {*OUTPUT_FILES, *DROP_IN_FILES}
+            expected |= {"faq.jsonld"} if "faq.structured_data" in org.flags else set()
+            expected |= {"logo.png"} if org.logo else set()
+            assert names == expected, (org.id, locale)
+            # README.txt describes exactly the other files of its folder.
+            readme = (folder / "README.txt").read_text(encoding="utf-8")
+            assert set(re.findall(r"(?m)^([a-z-]+(?:\.[a-z]+)+)$", readme)) == names - {"README.txt"}
+    assert any("faq.structured_data" in org.flags for org in tasks.scan()[0]), "an example must opt in to JSON-LD"
+
+
+def test_resources_links_resolve_to_files_of_the_bundle(built: Path):
+    checked = 0
+    for org in tasks.scan()[0]:
+        for locale in org.locales:
+            folder = built / "build" / org.id / locale
+            pages = [folder / "resources.html"]
+            content = json.loads((built / f"build/.work/{org.id}/{locale}/content.json").read_text())
+            if not content["assets_base_url"]:
+                pages.append(folder / "resources.fragment.html")  # relative links only without a hosted bundle
+            for page in pages:
+                targets = _relative_targets(page)
+                assert {"infographic.pdf", "infographic.pptx", "infographic.png"} <= targets, page
+                missing = [t for t in targets if not (folder / t).is_file()]
+                assert missing == [], page
+                checked += 1
+    assert checked >= 2 * len(example_orgs())
+
+
+def test_hosted_email_links_point_into_the_bundle(built: Path):
+    """Absolute links below assets_base_url name files the bundle really has."""
+    from lxml import html as lxml_html
+
+    hosted = 0
+    for org in tasks.scan()[0]:
+        for locale in org.locales:
+            content = json.loads((built / f"build/.work/{org.id}/{locale}/content.json").read_text())
+            base = content["assets_base_url"]
+            if not base:
+                continue
+            root = lxml_html.fromstring((built / "build" / org.id / locale / "email.html").read_bytes())
+            below = [u[len(base):] for u in root.xpath("//a/@href | //img/@src") if u.startswith(base)]
+            assert {f"{locale}/logo.png", f"{locale}/infographic.png", f"{locale}/infographic.pdf"} <= set(below)
+            assert [u for u in below if not (built / "build" / org.id / u).is_file()] == []
+            hosted += 1
+    assert hosted, "an example must set assets_base_url"
+
+
+def test_zip_lists_exactly_the_manifest_files(built: Path):
+    import zipfile
+
+    for org in example_orgs():
+        manifest = json.loads((built / f"build/{org}/manifest.json").read_text(encoding="utf-8"))
+        with zipfile.ZipFile(built / f"build/{org}/{org}-toolkit.zip") as archive:
+            assert sorted(archive.namelist()) == sorted(manifest["files"])
+            for name, info in manifest["files"].items():
+                assert hashlib.sha256(archive.read(name)).hexdigest() == info["sha256"], name
+                assert hashlib.sha256((built / f"build/{org}/{name}").read_bytes()).hexdigest() == info["sha256"]
+        assert any(name.endswith("/README.txt") for name in manifest["files"])
+
+
+def test_two_clean_builds_give_identical_zips(built: Path, project: Path):
+    shutil.rmtree(project / "build")
+    (project / ".doit.db").unlink()
+    result = doit(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for org in example_orgs():
+        zip_path = f"build/{org}/{org}-toolkit.zip"
+        assert (project / zip_path).read_bytes() == (built / zip_path).read_bytes(), org
+
+
+def _rendered_only(result: subprocess.CompletedProcess[str]) -> set[str]:
+    """Executed tasks, without the stamps of shared inputs that precede them."""
+    return {name for name in ran(result) if not name.startswith("recipe:")}
+
+
+def test_email_template_edit_rebuilds_only_email_files(project: Path):
+    path = project / "templates/email/email.html.j2"
+    path.write_text(path.read_text().replace('<body class="vk-body">', '<body class="vk-body" data-edit="1">'))
+    orgs = example_orgs()
+    expected = {f"email:{org}/{locale}" for org, locales in orgs.items() for locale in locales}
+    expected |= {f"{step}:{org}" for org in orgs for step in ("manifest", "zip")} | {"index:site"}
+    assert _rendered_only(doit(project)) == expected
+    # The text part has its own template: editing it leaves email.html alone.
+    path = project / "templates/email/email.txt.j2"
+    path.write_text(path.read_text() + "\n")
+    assert {n.split(":")[0] for n in _rendered_only(doit(project))} <= {"email_text", "manifest", "zip", "index"}
+
+
+def test_thumbnail_is_rebuilt_only_when_its_pdf_bytes_change(project: Path):
+    # A comment in the PDF renderer reruns every PDF, but the PDFs come out the same: no thumbnail reruns.
+    with (project / "visitkit/render/pdf.py").open("a") as handle:
+        handle.write("\n# a comment that changes no PDF\n")
+    groups = {n.split(":")[0] for n in _rendered_only(doit(project))}
+    assert "pdf" in groups and "thumbnail" not in groups  # (the manifest records the new inputs' hash)
+    assert groups <= {"pdf", "manifest", "zip", "index"}
+    # A stylesheet edit changes the PDFs' bytes: then their thumbnails are redrawn.
+    css = project / "templates/infographic/infographic.css"
+    css.write_text(css.read_text() + "\nhtml { background: #FEFEFE; }\n")
+    names = _rendered_only(doit(project))
+    thumbnails = {n for n in names if n.startswith("thumbnail:")}
+    assert thumbnails == {f"thumbnail:{org}/{locale}" for org, locales in example_orgs().items() for locale in locales}

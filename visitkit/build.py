@@ -81,12 +81,26 @@ def _limits(target: str):
         signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
     try:
         yield
+        _log_rss()
     except MemoryError:
         raise RenderLimit(f"{target}: rendering needed more than {MEMORY_MB} MB of memory and was stopped") from None
     finally:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+
+
+def _log_rss() -> None:
+    """For the benchmark: append this worker's resident memory after each document."""
+    folder = os.environ.get("VISITKIT_RSS_LOG")
+    if folder:
+        with open(os.path.join(folder, f"{os.getpid()}.log"), "a") as log:
+            log.write(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} {_current_rss_kb()}\n")
+
+
+def _current_rss_kb() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def validate(profile_path: str, sources_dir: str, target: str) -> TaskFailed | None:
@@ -96,7 +110,7 @@ def validate(profile_path: str, sources_dir: str, target: str) -> TaskFailed | N
         profile = profile_mod.load_profile(path, sources.available_locales(Path(sources_dir)))
     except profile_mod.ProfileError as exc:
         return TaskFailed(str(exc))
-    write_atomic(Path(target), (profile.model_dump_json(indent=1, exclude_unset=False) + "\n").encode())
+    write_atomic(Path(target), (profile.model_dump_json(indent=1, exclude_none=True) + "\n").encode())
     return None
 
 

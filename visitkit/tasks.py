@@ -30,6 +30,7 @@ from visitkit.render import renderer_inputs
 BUILD = Path("build")
 WORK = BUILD / ".work"
 RECIPES = (BUILD / ".recipes").as_posix()
+REPORTS = (BUILD / ".reports").as_posix()  # written by visitkit.report, read by visitkit.merge
 PROFILES = Path("org_profiles")
 SOURCES = Path("sources")
 SCHEMA_FILE = PROFILES / "profile.schema.json"
@@ -512,6 +513,7 @@ def prune_task(selection: Selection = Selection()):
         "doc": GROUP_DOCS["prune"],
         "actions": [(_remove_dirs, [[d.as_posix() for d in stray]])] if stray else [],
         "uptodate": [not stray],
+        "clean": [(shutil.rmtree, [REPORTS, True])],
         "verbosity": 2,
     }
 

@@ -1,0 +1,243 @@
+"""visitkit benchmark: ``python -m bench --orgs 1000 --locales en,es``.
+
+Generates N synthetic organisations in a temporary folder and measures, as
+medians of ``--runs`` runs on this machine in this run:
+
+1. cold build (``doit -n W``) against the render floor (the same actions in a
+   plain loop over W worker processes, no doit);
+2. no-op against doit's bare floor (same tasks and dependencies, empty actions);
+3. fresh-checkout no-op (every input's mtime changed, contents unchanged);
+4. one profile / one shared template / one locale's sources edited: time, and
+   tasks that ran against the tasks downstream of the edit, and their render floor;
+5. peak RSS per worker and its growth from document 100 to the last;
+6. with ``--curve``, cold and no-op times over several sizes.
+
+Prints a table and writes a JSON result (``--out``). ``--quick`` runs 5 orgs once
+(the test suite uses it to keep the harness working; no timing is asserted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.synth import make_project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _doit(project: Path, *args: str, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "doit", *args], cwd=project, capture_output=True, text=True,
+        env={**os.environ, **(env or {})},
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        output = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        raise SystemExit(f"doit {' '.join(args)} failed in {project}:\n{output}")
+    return elapsed, result
+
+
+def _floor(project: Path, workers: int, only: set[str] | None = None) -> float:
+    args = [sys.executable, "-m", "bench.floor", "--workers", str(workers)]
+    if only is not None:
+        (project / "floor_only.json").write_text(json.dumps(sorted(only)))
+        args += ["--only", "floor_only.json"]
+    env = {**os.environ, "PYTHONPATH": f"{project}{os.pathsep}{ROOT}"}
+    result = subprocess.run(args, cwd=project, capture_output=True, text=True, env=env, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def _ran(result: subprocess.CompletedProcess) -> set[str]:
+    return set(re.findall(r"^\.  (\S+)$", result.stdout, re.MULTILINE))
+
+
+def _clean(project: Path) -> None:
+    shutil.rmtree(project / "build", ignore_errors=True)
+    for state in project.glob(".doit*.db"):
+        state.unlink()
+
+
+def _touch_inputs(project: Path) -> None:
+    now = time.time() + 10
+    for folder in ("org_profiles", "sources", "templates", "visitkit"):
+        for path in (project / folder).rglob("*"):
+            if path.is_file():
+                os.utime(path, (now, now))
+    os.utime(project / "dodo.py", (now, now))
+
+
+def _downstream(project: Path, edited: list[str]) -> set[str]:
+    """Every task whose inputs depend, directly or through other tasks, on ``edited`` files."""
+    code = (
+        "import json, sys; sys.path.insert(0, '.');"
+        "from visitkit import tasks;"
+        "print(json.dumps([[t['basename'] + ':' + t['name'], t.get('file_dep', []), t.get('targets', [])]"
+        " for g in tasks.plan().values() for t in g if t.get('name') and t.get('actions')]))"
+    )
+    rows = json.loads(subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True,
+                                     check=True).stdout)
+    changed = set(edited)
+    names: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for name, deps, targets in rows:
+            if name not in names and changed.intersection(deps):
+                names.add(name)
+                changed.update(targets)
+                grew = True
+    return names
+
+
+def _rss(folder: Path) -> dict:
+    peaks, growth = [], []
+    for log in folder.glob("*.log"):
+        rows = [tuple(map(int, line.split())) for line in log.read_text().splitlines() if line.strip()]
+        if not rows:
+            continue
+        peaks.append(max(r[0] for r in rows) / 1024)
+        if len(rows) > 100:
+            at_100, last = rows[99][1], rows[-1][1]
+            growth.append(100 * (last - at_100) / at_100)
+    return {
+        "workers": len(peaks),
+        "peak_rss_mb": round(max(peaks), 1) if peaks else None,
+        "growth_100_to_last_pct": round(max(growth, key=abs), 1) if growth else None,
+    }
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
+def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Path, edits: bool = True) -> dict:
+    project = make_project(scratch / f"orgs-{orgs}", orgs, locales)
+    result: dict = {"orgs": orgs, "locales": locales, "workers": workers, "runs": runs}
+
+    # 1. cold build against the render floor, alternating so both see the same machine state
+    cold, floor = [], []
+    rss_dir = scratch / f"rss-{orgs}"
+    for _ in range(runs):
+        _clean(project)
+        floor.append(_floor(project, workers))
+        _clean(project)
+        shutil.rmtree(rss_dir, ignore_errors=True)
+        rss_dir.mkdir()
+        seconds, build = _doit(project, "-n", str(workers), env={"VISITKIT_RSS_LOG": str(rss_dir)})
+        cold.append(seconds)
+    tasks_run = len(_ran(build))
+    result["cold"] = {"seconds": _median(cold), "floor_seconds": _median(floor), "tasks": tasks_run,
+                      "ratio": round(statistics.median(c / f for c, f in zip(cold, floor, strict=True)), 3)}
+    result["memory"] = _rss(rss_dir)
+
+    # 2. no-op against doit's bare floor
+    noop = [_doit(project, "-n", str(workers))[0] for _ in range(runs)]
+    subprocess.run([sys.executable, "-m", "bench.floor", "--floor-dodo"], cwd=project, check=True,
+                   capture_output=True, env={**os.environ, "PYTHONPATH": f"{project}{os.pathsep}{ROOT}"})
+    shutil.copy(ROOT / "bench/floor_dodo.py", project / "floor_dodo.py")
+    _doit(project, "-f", "floor_dodo.py")  # records the floor's state
+    bare = [_doit(project, "-f", "floor_dodo.py")[0] for _ in range(runs)]
+    result["noop"] = {"seconds": _median(noop), "bare_floor_seconds": _median(bare),
+                      "ratio": round(_median(noop) / _median(bare), 3)}
+
+    # 3. fresh checkout: contents unchanged, every mtime new
+    fresh = []
+    for _ in range(runs):
+        _touch_inputs(project)
+        seconds, run_result = _doit(project, "-n", str(workers))
+        assert not _ran(run_result), _ran(run_result)
+        fresh.append(seconds)
+    result["fresh_checkout_noop"] = {
+        "seconds": _median(fresh), "ratio_to_noop": round(_median(fresh) / _median(noop), 3)
+    }
+
+    # 4. edits: exactly the downstream tasks run, at about their render floor
+    if edits:
+        result["edits"] = {}
+        for label, path, change in (
+            ("one profile", "org_profiles/org-00001.yaml", lambda t: t.replace("name: ", "name: Renamed ", 1)),
+            ("one shared template", "templates/faq/page.css.j2", lambda t: t + "\n/* edited */\n"),
+            ("one locale's sources", f"sources/{locales[-1]}/infographic.yaml",
+             lambda t: re.sub(r"(?m)^steps_heading: (.*)$", r"steps_heading: \1 ·", t, count=1)),
+        ):
+            file = project / path
+            original = file.read_text()
+            expected = _downstream(project, [path])
+            file.write_text(change(original))
+            seconds, run_result = _doit(project, "-n", str(workers))
+            ran = _ran(run_result)
+            # the same tasks once more through the floor, from the same starting state
+            file.write_text(original)
+            _doit(project, "-n", str(workers))
+            file.write_text(change(original))
+            floor_seconds = _floor(project, workers, only=ran) if ran else 0.0
+            _doit(project, "-n", str(workers))
+            file.write_text(original)
+            _doit(project, "-n", str(workers))
+            result["edits"][label] = {
+                "seconds": round(seconds, 3), "tasks_ran": len(ran), "tasks_downstream": len(expected),
+                "unexpected": sorted(ran - expected)[:5], "floor_seconds": round(floor_seconds, 3),
+                "budget_seconds": round(_median(noop) + 1.2 * floor_seconds, 3),
+            }
+    shutil.rmtree(project, ignore_errors=True)
+    return result
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| orgs | cold s | render floor s | ratio | no-op s | bare floor s | ratio | fresh-checkout s | "
+             "peak RSS MB | RSS growth % |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append(
+            f"| {r['orgs']} | {r['cold']['seconds']} | {r['cold']['floor_seconds']} | {r['cold']['ratio']} | "
+            f"{r['noop']['seconds']} | {r['noop']['bare_floor_seconds']} | {r['noop']['ratio']} | "
+            f"{r['fresh_checkout_noop']['seconds']} | {r['memory']['peak_rss_mb']} | "
+            f"{r['memory']['growth_100_to_last_pct']} |"
+        )
+    for r in results:
+        for label, edit in r.get("edits", {}).items():
+            lines.append(
+                f"\n{r['orgs']} orgs, {label}: {edit['seconds']} s, {edit['tasks_ran']} tasks ran of "
+                f"{edit['tasks_downstream']} downstream; floor {edit['floor_seconds']} s, "
+                f"budget (no-op + 1.2 × floor) {edit['budget_seconds']} s"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--orgs", type=int, default=1000)
+    parser.add_argument("--locales", default="en,es")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--curve", default="", help="comma-separated sizes, e.g. 100,500,1000,2000 (one run each)")
+    parser.add_argument("--out", default="bench/results.json")
+    parser.add_argument("--quick", action="store_true", help="5 orgs, one run: checks the harness works")
+    options = parser.parse_args(argv)
+    locales = options.locales.split(",")
+    if options.quick:
+        options.orgs, options.runs, options.curve = 5, 1, ""
+    with tempfile.TemporaryDirectory(prefix="visitkit-bench-") as scratch:
+        results = [measure(options.orgs, locales, options.runs, options.workers, Path(scratch))]
+        for size in [int(s) for s in options.curve.split(",") if s]:
+            if size != options.orgs:
+                results.append(measure(size, locales, 1, options.workers, Path(scratch), edits=False))
+    results.sort(key=lambda r: r["orgs"])
+    document = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "results": results}
+    Path(options.out).write_text(json.dumps(document, indent=1) + "\n")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
