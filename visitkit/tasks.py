@@ -80,33 +80,40 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 @functools.cache
 def module_files(module: str) -> tuple[str, ...]:
     """Project-relative source files of ``module`` and every visitkit module it imports."""
-    seen: set[Path] = set()
+    seen: set[str] = set()
     pending = [module]
     while pending:
         name = pending.pop()
-        path = _module_path(name)
-        if path is None or path in seen:
+        if name in seen or _module_path(name) is None:
             continue
-        seen.add(path)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                pending += [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
-                    parts = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                    base = ".".join(parts + ([base] if base else []))
-                pending.append(base)
-                pending += [f"{base}.{a.name}" for a in node.names]
-        # a submodule import runs its package's __init__ too
-        if "." in name:
-            pending.append(name.rsplit(".", 1)[0])
+        seen.add(name)
+        pending += _imports(name)
     root = _PACKAGE_DIR.parent
-    return tuple(sorted(p.relative_to(root).as_posix() for p in seen))
+    return tuple(sorted({_module_path(name).relative_to(root).as_posix() for name in seen}))
 
 
+@functools.cache
+def _imports(name: str) -> tuple[str, ...]:
+    """Modules one visitkit module imports (anywhere in it, lazy imports included)."""
+    path = _module_path(name)
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+                parts = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join(parts + ([base] if base else []))
+            found.append(base)
+            found += [f"{base}.{a.name}" for a in node.names]
+    if "." in name:  # a submodule import runs its package's __init__ too
+        found.append(name.rsplit(".", 1)[0])
+    return tuple(n for n in found if n == "visitkit" or n.startswith("visitkit."))
+
+
+@functools.cache
 def _module_path(name: str) -> Path | None:
     if name != "visitkit" and not name.startswith("visitkit."):
         return None
