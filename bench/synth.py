@@ -61,7 +61,7 @@ def add_orgs(profiles: Path, count: int, locales: list[str], seed: int = 7) -> l
         logo_kind = ("png", "jpeg", "svg")[i % 3]
         logo = folder / f"logo.{ 'jpg' if logo_kind == 'jpeg' else logo_kind}"
         _write_logo(logo, logo_kind, colour, name)
-        org_locales = locales if i % 3 else locales[:1]
+        org_locales = locales
         profile = {
             "name": name,
             "vertical": vertical,

@@ -40,7 +40,7 @@ def mix(a: str, b: str, t: float) -> str:
     return _hex(tuple(x + (y - x) * t for x, y in zip(ra, rb, strict=True)))
 
 
-def readable_on(background: str, minimum: float = BODY_TEXT) -> str:
+def readable_on(background: str) -> str:
     """White or near-black, whichever reads better on ``background``."""
     return WHITE if contrast(WHITE, background) >= contrast(INK, background) else INK
 

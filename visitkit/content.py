@@ -460,23 +460,18 @@ def _palette(profile: Profile) -> tuple[Colors, list[str]]:
     if accent != primary:
         warnings.append(_warn("brand.primary", primary, background, colors.BODY_TEXT, accent, "headings and links"))
 
-    # Text on the header gradient and buttons must read on both ends.
-    on_primary = max(
-        (colors.WHITE, colors.INK),
-        key=lambda c: min(colors.contrast(c, primary), colors.contrast(c, secondary)),
-    )
-    button = colors.adjust_for(primary, on_primary, colors.BODY_TEXT)
-    if button != primary:
-        warnings.append(_warn("brand.primary", primary, on_primary, colors.BODY_TEXT, button, "button fills"))
-    # The header carries body-size text (subtitle) too, so both ends need 4.5:1.
-    if min(colors.contrast(on_primary, primary), colors.contrast(on_primary, secondary)) < colors.BODY_TEXT:
-        primary_fill = colors.adjust_for(primary, on_primary, colors.BODY_TEXT)
-        secondary_fill = colors.adjust_for(secondary, on_primary, colors.BODY_TEXT)
-        warnings.append(
-            f"brand.primary/secondary {primary}/{secondary} under {on_primary} header text is below "
-            f"{colors.BODY_TEXT}:1; the header uses {primary_fill}/{secondary_fill} instead"
-        )
-        primary, secondary = primary_fill, secondary_fill
+    # Header and buttons: the text colour that reads best on the brand's own primary. The primary
+    # is kept whenever it reaches 4.5:1 with that text (subtitles are body-size), and the
+    # gradient's other end is darkened or lightened to match, so white text stays white on
+    # mid-tone brands instead of turning the whole header dark-on-light.
+    on_primary = colors.readable_on(primary)
+    fill = colors.adjust_for(primary, on_primary, colors.BODY_TEXT)
+    if fill != primary:
+        warnings.append(_warn("brand.primary", primary, on_primary, colors.BODY_TEXT, fill, "header and buttons"))
+    end = colors.adjust_for(secondary, on_primary, colors.BODY_TEXT)
+    if end != secondary and brand.secondary:
+        warnings.append(_warn("brand.secondary", secondary, on_primary, colors.BODY_TEXT, end, "the header gradient"))
+    primary, secondary, button = fill, end, fill
     muted = colors.adjust_for(colors.mix(text, background, 0.3), background, colors.BODY_TEXT)
     palette = Colors(
         primary=primary,
