@@ -23,6 +23,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
 from tests.conftest import ROOT, make_content, make_context
+from visitkit import colors
 from visitkit.content import Content
 from visitkit.render import RenderContext, renderer_inputs
 from visitkit.render import pptx as renderer
@@ -179,7 +180,9 @@ def overflows(data: bytes, content: Content, assets: dict[str, bytes]) -> list[s
             if not pieces:
                 continue
             p_pr = p.find("a:pPr", NS)
-            line = int(p_pr.find("a:lnSpc/a:spcPts", NS).get("val")) / 100
+            exact = p_pr.find("a:lnSpc/a:spcPts", NS)
+            # Without exact spacing a line is the font's height (about 1.21 em for Inter): count 1.25.
+            line = int(exact.get("val")) / 100 if exact is not None else 1.25 * max(size for _, _, size in pieces)
             before = int(p_pr.find("a:spcBef/a:spcPts", NS).get("val")) / 100 if index else 0.0
             indent = Emu(int(p_pr.get("marL", "0"))).pt
             count = 1 if shape.text_frame.word_wrap is False else measure.lines(pieces, box_w - indent)
@@ -287,12 +290,12 @@ def test_theme_carries_the_brand(sample):
     def slot(name: str) -> str:
         return scheme.find(f"a:{name}/a:srgbClr", NS).get("val")
 
-    colors = content.colors
-    assert slot("accent1") == colors.primary.lstrip("#")
-    assert slot("accent2") == colors.secondary.lstrip("#")
-    assert slot("dk1") == colors.text.lstrip("#")
-    assert slot("lt1") == colors.background.lstrip("#")
-    assert slot("hlink") == slot("folHlink") == colors.accent.lstrip("#")
+    palette = content.colors
+    assert slot("accent1") == palette.primary.lstrip("#")
+    assert slot("accent2") == palette.secondary.lstrip("#")
+    assert slot("dk1") == palette.text.lstrip("#")
+    assert slot("lt1") == palette.background.lstrip("#")
+    assert slot("hlink") == slot("folHlink") == palette.accent.lstrip("#")  # green reads on the tinted panel
     fonts = root.find("a:themeElements/a:fontScheme", NS)
     assert fonts.find("a:majorFont/a:latin", NS).get("typeface") == content.font.family
     assert fonts.find("a:minorFont/a:latin", NS).get("typeface") == content.font.family
@@ -302,7 +305,7 @@ def test_theme_carries_the_brand(sample):
     slide_xml = zipfile.ZipFile(io.BytesIO(data)).read("ppt/slides/slide1.xml").decode()
     assert '<a:schemeClr val="accent1"/></a:gs>' in slide_xml
     assert '<a:schemeClr val="accent2"/></a:gs>' in slide_xml
-    for colour in (colors.primary, colors.secondary, colors.button, colors.accent, colors.text):
+    for colour in (palette.primary, palette.secondary, palette.button, palette.accent, palette.text):
         assert f'srgbClr val="{colour.lstrip("#")}"' not in slide_xml
 
 
@@ -353,6 +356,25 @@ def test_overflow_check_can_fail(long_spanish):
     assert any(problem.startswith("Title") for problem in overflows(out.getvalue(), content, assets))
 
 
+def test_long_title_and_subtitle_shrink_to_fit(sample):
+    content, _ = sample
+    info = content.infographic.model_copy(
+        update={
+            "title": "Únase a su videoconsulta de asesoramiento financiero personalizado "
+            "Supercalifragilisticoespialidosamente",
+            "subtitle": "Hable cara a cara con su asesor, desde casa o desde el trabajo, " * 4,
+        }
+    )
+    long = content.model_copy(update={"infographic": info})
+    context = make_context(MODULE, long)
+    data = renderer.render(context)
+    assert overflows(data, long, dict(context.assets)) == []
+    title = next(s for s in shapes(data) if s.name == "Title")
+    sizes = {r.font.size.pt for p in title.text_frame.paragraphs for r in p.runs}
+    assert max(sizes) < renderer.DENSITIES[0]["t_s"]  # shrunk below the smallest title class
+    assert re.sub(r"\s+", " ", title.text_frame.text) == info.title
+
+
 def test_very_long_extra_info_is_cut_to_fit(tmp_path):
     long_text = "\n\n".join(["Bring your card and a list of questions."] * 94)  # near the 4000-character limit
     profiles = profile_copy(tmp_path, "wordy", {"extra_info": long_text})
@@ -365,6 +387,25 @@ def test_very_long_extra_info_is_cut_to_fit(tmp_path):
     assert paragraphs[0] == "Bring your card and a list of questions."
     assert 5 < len(paragraphs) < 94
     assert paragraphs[-1].endswith(renderer.ELLIPSIS)
+
+
+def test_lists_are_real_bullets_and_numbers(tmp_path):
+    extra = "Before your visit:\n\n- have your **card** ready\n- write down *questions*\n\n1. first\n2. second"
+    profiles = profile_copy(tmp_path, "lists", {"extra_info": extra})
+    content = make_content("lists", profiles_dir=profiles)
+    context = context_for(content, profiles)
+    data = renderer.render(context)
+    box = next(s for s in shapes(data) if s.name == "Extra information")
+    p_prs = [p._p.find("a:pPr", NS) for p in box.text_frame.paragraphs]
+    assert [p.text for p in box.text_frame.paragraphs] == [
+        "Before your visit:", "have your card ready", "write down questions", "first", "second"
+    ]
+    assert p_prs[0].find("a:buChar", NS) is None
+    assert [p.find("a:buChar", NS).get("char") for p in p_prs[1:3]] == ["•", "•"]
+    assert [p.find("a:buAutoNum", NS).get("type") for p in p_prs[3:]] == ["arabicPeriod"] * 2
+    bold = [r.text for r in box.text_frame.paragraphs[1].runs if r.font.bold]
+    assert bold == ["card"]
+    assert overflows(data, content, dict(context.assets)) == []
 
 
 def test_hostile_text_stays_literal(tmp_path):
@@ -410,9 +451,14 @@ def test_minimal_profile_without_logo_contact_or_billing(tmp_path):
     assert overflows(data, content, dict(context.assets)) == []
 
 
-def test_yellow_brand_uses_dark_header_text(tmp_path):
+def test_yellow_brand_uses_dark_header_text_and_readable_links(tmp_path):
     content, data = build(tmp_path, "sunny", {"brand.primary": "#FFD500", "brand.secondary": None})
     assert content.colors.on_primary != "#FFFFFF"
+    # The adjusted accent is under 4.5:1 on the tinted panel, so links use the text colour.
+    hlink = theme(data).find("a:themeElements/a:clrScheme/a:hlink/a:srgbClr", NS).get("val")
+    assert colors.contrast(content.colors.accent, content.colors.tint) < 4.5
+    assert hlink == content.colors.text.lstrip("#")
+    assert colors.contrast("#" + hlink, content.colors.tint) >= 4.5
     title = next(s for s in shapes(data) if s.name == "Title")
     run = title.text_frame.paragraphs[0].runs[0]
     assert run.font.color.theme_color is not None  # a theme colour, resolved to on_primary

@@ -2,8 +2,10 @@
 
 Each locale folder holds the same files with the same keys:
 ``terms.yaml`` (vertical wording), ``faq.yaml`` (sections and questions),
-``infographic.yaml`` (titles, steps, call-to-action labels) and ``ui.yaml``
-(labels used by page and document templates).
+``infographic.yaml`` (titles, steps, call-to-action labels), ``ui.yaml``
+(labels used by page and document templates), ``email.yaml`` (the email
+campaign), ``resources.yaml`` (the resources page) and ``readme.yaml`` (the
+README.txt for the organisation's web and email teams).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 import yaml
 
-FILES = ("terms.yaml", "faq.yaml", "infographic.yaml", "ui.yaml")
+FILES = ("terms.yaml", "faq.yaml", "infographic.yaml", "ui.yaml", "email.yaml", "resources.yaml", "readme.yaml")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import base64
-import json
-from typing import Any
 
-from visitkit.render import RenderContext, html
+from visitkit.render import RenderContext, faq_jsonld, html
 
 OUTPUT = "faq.html"
 TEMPLATES = (
@@ -20,38 +18,21 @@ _MIME = {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
 
 
 def render(context: RenderContext) -> bytes:
-    """The page as UTF-8 HTML. Option ``jsonld`` (default off) adds schema.org FAQPage metadata."""
+    """The page as UTF-8 HTML.
+
+    Option ``jsonld`` adds schema.org FAQPage metadata (the same as faq.jsonld); by default it follows the
+    profile's ``faq.structured_data``.
+    """
     content = context.content
     logo = None
     if content.logo:
         # Embedded as a data: URI so the page makes no request of its own.
         data = base64.b64encode(context.asset(content.logo.path)).decode("ascii")
         logo = {"src": f"data:{_MIME[content.logo.kind]};base64,{data}", "alt": content.logo.alt}
-    jsonld = _jsonld(context) if context.options.get("jsonld", False) else None
+    jsonld = None
+    if context.options.get("jsonld", content.structured_data):
+        from markupsafe import Markup
+
+        jsonld = Markup(faq_jsonld.script_text(content))  # already safe inside <script>
     return html.render(context, "faq/page.html.j2", logo=logo, jsonld=jsonld)
 
-
-def _jsonld(context: RenderContext) -> Any:
-    """schema.org FAQPage as a JSON string that cannot close its <script> element."""
-    from markupsafe import Markup
-
-    faq = context.content.faq
-    data = {
-        "@context": "https://schema.org",
-        "@type": "FAQPage",
-        "inLanguage": context.content.lang,
-        "name": faq.title,
-        "mainEntity": [
-            {
-                "@type": "Question",
-                "name": q.question,
-                "acceptedAnswer": {"@type": "Answer", "text": html.plain_text(q.answer)},
-            }
-            for section in faq.sections
-            for q in section.questions
-        ],
-    }
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
-    # <, > and & as JSON escapes: no "</script>" or "<!--" can appear inside the element.
-    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-    return Markup(text)

@@ -15,6 +15,13 @@ LABELS = {
     "pdf": "PDF",
     "pptx": "PowerPoint",
     "thumbnail": "Image",
+    "jsonld": "FAQ JSON-LD",
+    "resources": "Resources page",
+    "resources_fragment": "Resources fragment",
+    "email": "Email (HTML)",
+    "email_text": "Email (text)",
+    "logo": "Logo (PNG)",
+    "readme": "README",
 }
 
 

@@ -45,7 +45,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # must never wrap into an extra line, which would overflow the box.
 BOX_SLACK = 0.02
 ELLIPSIS = "…"
-BULLET_INDENT = 0.9  # em: where list text starts, right of its bullet
+LIST_INDENT = 4.5  # mm: where list item text starts (the PDF's padding-left); the marker sits left of it
+MARKER_GAP = 1.4  # mm between a list marker's right edge and the text
 BREAK = "\n"  # a TRun with this text is a line break (<a:br/>) inside a paragraph
 
 _NS = {
@@ -58,7 +59,7 @@ _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uff
 _SPACES = re.compile(r"[\t\n\r\u2028\u2029]+")
 
 # Theme slots. Brand-derived colours all live in the theme so a user can re-colour it in PowerPoint.
-# dk1 text · lt1 background · dk2 accent (headings, links) · lt2 tint (panels)
+# dk1 text · lt1 background · dk2 accent (headings) · lt2 tint (panels) · hlink links (see link_colour)
 # accent1 primary · accent2 secondary · accent3 button · accent4 muted · accent5 on_primary · accent6 accent
 _SLOTS = {
     "dk1": "text",
@@ -71,8 +72,8 @@ _SLOTS = {
     "accent4": "muted",
     "accent5": "on_primary",
     "accent6": "accent",
-    "hlink": "accent",
-    "folHlink": "accent",
+    "hlink": "link",
+    "folHlink": "link",
 }
 # Scheme colour names as shapes refer to them (through the master's colour map: tx1 → dk1, bg1 → lt1 …).
 TEXT, BACKGROUND, ACCENT, TINT = "tx1", "bg1", "tx2", "bg2"
@@ -98,16 +99,16 @@ class Para:
     size: float  # pt
     color: str = TEXT  # scheme colour name
     bold: bool = False  # applies to every run
-    line: float = 1.3  # exact line spacing, × size
+    line: float = 1.3  # exact line spacing, × size (0: the font's own, for one-line labels)
     before: float = 0.0  # space before, pt (ignored on a box's first paragraph)
     align: str = "l"  # l / ctr / r
     major: bool = False  # heading font (theme major) vs body font (theme minor)
-    bullet: bool = False
+    list: str = ""  # "bullet" or "number": a list item, indented like the PDF's lists
     tracking: float = 0.0  # letter spacing, em
 
     @property
     def line_pt(self) -> float:
-        return round(self.size * self.line * 2) / 2
+        return round(self.size * (self.line or 1.25) * 2) / 2
 
 
 def clean(text: str) -> str:
@@ -120,17 +121,25 @@ def runs_of(items: Iterable[Any]) -> tuple[TRun, ...]:
     return tuple(TRun(clean(r.text), r.strong, r.em, r.href) for r in items if clean(r.text))
 
 
-def paras_of(blocks: Sequence[Block], **style: Any) -> list[Para]:
-    """richtext blocks → paragraphs; list items become bulleted paragraphs."""
+def paras_of(blocks: Sequence[Block], gap: float = 0.0, list_gap: float = 0.0, **style: Any) -> list[Para]:
+    """richtext blocks → paragraphs; list items become bulleted or numbered paragraphs.
+
+    Spacing follows the PDF's CSS: ``gap`` between consecutive paragraphs (``p + p``), ``list_gap``
+    between a paragraph and a list after it, none between list items.
+    """
     out: list[Para] = []
+    previous = None
     for block in blocks:
-        for number, item in enumerate(block.items, 1):
+        for index, item in enumerate(block.items):
             runs = runs_of(item)
             if not runs:
                 continue
-            if block.kind == "ol":
-                runs = (TRun(f"{number}. "),) + runs
-            out.append(Para(runs=runs, bullet=block.kind == "ul", **style))
+            before = 0.0
+            if index == 0 and previous == "p":
+                before = gap if block.kind == "p" else list_gap
+            marker = {"ul": "bullet", "ol": "number"}.get(block.kind, "")
+            out.append(Para(runs=runs, list=marker, before=before, **style))
+        previous = block.kind
     return out
 
 
@@ -207,8 +216,8 @@ def _words(para: Para) -> list[_Word]:
 def wrap(fonts: Fonts, para: Para, width: float) -> int:
     """Number of lines ``para`` wraps into at ``width`` pt (greedy, like PowerPoint)."""
     size = para.size
-    if para.bullet:  # list text starts after the bullet's hanging indent, on every line
-        width -= BULLET_INDENT * size
+    if para.list:  # list text starts at the indent, on every line
+        width -= LIST_INDENT * MM
     lines = 0
     used = 0.0
     pending_space = 0.0
@@ -448,14 +457,17 @@ def _title_class(lines: list[str]) -> str:
     return "xl" if longest <= 18 else "l" if longest <= 23 else "m" if longest <= 29 else "s"
 
 
-def _clip(polygon: list[tuple[float, float]], normal: tuple[float, float], limit: float, keep_above: bool):
+Point = tuple[float, float]
+
+
+def _clip(polygon: list[Point], normal: Point, limit: float, keep_above: bool) -> list[Point]:
     """Sutherland–Hodgman: the part of ``polygon`` where normal·p ≥ limit (or ≤ when not keep_above)."""
 
     def inside(p: tuple[float, float]) -> bool:
         value = normal[0] * p[0] + normal[1] * p[1]
         return value >= limit if keep_above else value <= limit
 
-    out: list[tuple[float, float]] = []
+    out: list[Point] = []
     for i, current in enumerate(polygon):
         previous = polygon[i - 1]
         if inside(current) != inside(previous):
@@ -567,17 +579,18 @@ class Designer:
 
         y += self.mm("title_gap")
         width = min(138 * MM, self.inner)
-        lines = balanced_lines(clean(c.infographic.title))
+        title_lines = balanced_lines(clean(c.infographic.title))
         runs: list[TRun] = []
-        for line in lines:
+        for line in title_lines:
             runs += [TRun(BREAK)] if runs else []
             runs.append(TRun(line))
-        start = d["t_" + _title_class(lines)]
+        start = d["t_" + _title_class(title_lines)]
         title = [Para(tuple(runs), start, ON_PRIMARY, bold=True, line=1.08, major=True, tracking=-0.012)]
         # Shrink a title whose lines are too wide (very long words); wrap it as a last resort.
-        title = fit(self.fonts, title, width, max_lines=len(lines), minimum=min(1.0, 18 / start))
-        if lines_of(self.fonts, title, width) > len(lines):
-            title = fit(self.fonts, title, width, max_lines=4, minimum=0.75)
+        title = fit(self.fonts, title, width, max_lines=len(title_lines), minimum=min(1.0, 18 / start))
+        if lines(self.fonts, title, width) > len(title_lines):  # let it wrap freely instead
+            plain = replace(title[0], runs=(TRun(" ".join(title_lines)),), size=start)
+            title = fit(self.fonts, [plain], width, max_lines=4, minimum=min(1.0, 18 / start))
         h = self.measure(title, width)
         content.append(Item("text", "Title", Box(side, y, width, h), tuple(title)))
         y += h
@@ -651,15 +664,16 @@ class Designer:
         gap = self.mm("step_gap_5" if len(info.steps) == 5 else "step_gap")
         for number, step in enumerate(info.steps, 1):
             paras = [Para((TRun(clean(step.title)),), d["h3_size"], TEXT, bold=True, line=1.25, major=True)]
-            body = paras_of(step.body, size=d["step_size"], line=LINE_HEIGHT, before=0.8 * MM)
+            body = paras_of(step.body, gap=0.8 * MM, list_gap=0.8 * MM, size=d["step_size"], line=LINE_HEIGHT)
             paras += [replace(p, before=1 * MM) if i == 0 else p for i, p in enumerate(body)]
             h = self.measure(paras, text_w)
             step_h = max(num, self.mm("h3_pad") + h + gap)  # CSS border-box: min-height includes the gap
-            if number < len(info.steps):  # a rule joins this step's number to the next one
-                line_top = y + self.mm("line_top")
-                line = Box(side + self.mm("line_left"), line_top, 0.5 * MM, y + step_h - 1.2 * MM - line_top)
+            line_top, line_bottom = y + self.mm("line_top"), y + step_h - 1.2 * MM
+            if number < len(info.steps) and line_bottom > line_top:  # a rule joins this number to the next
+                line = Box(side + self.mm("line_left"), line_top, 0.5 * MM, line_bottom - line_top)
+                # The PDF's rule colour is the tint mixed 25 % towards primary: primary at ~31 % on white.
                 self.add("rect", f"Step {number} line", line, fill=PRIMARY, alpha=31000, decorative=True)
-            label = [Para((TRun(str(number)),), d["num_font"], ON_PRIMARY, bold=True, line=1.0, align="ctr")]
+            label = [Para((TRun(str(number)),), d["num_font"], ON_PRIMARY, bold=True, line=0, align="ctr")]
             self.add("circle", f"Step {number} number", Box(side, y, num, num), label, fill=BUTTON, anchor="ctr")
             self.add("text", f"Step {number}", Box(side + indent, y + self.mm("h3_pad"), text_w, h), paras)
             y += step_h + spread
@@ -688,7 +702,7 @@ class Designer:
             y += h + self.mm("btn_gap")
         sections = [("Help", info.help), ("Extra information", () if self.extra_wide else info.extra),
                     ("Contact", info.contact)]
-        style = {"size": d["panel_size"], "line": LINE_HEIGHT, "before": 1.2 * MM}
+        style = {"size": d["panel_size"], "line": LINE_HEIGHT, "gap": 1.2 * MM}
         texts = [(name, paras_of(blocks, **style)) for name, blocks in sections]
         texts = [(name, paras) for name, paras in texts if paras]
         gap = self.mm("panel_gap")
@@ -696,8 +710,8 @@ class Designer:
             if number or info.ctas:
                 # After a button its bottom margin (btn_gap) already separates them (CSS margins collapse).
                 y += 0 if (number == 0 and info.ctas) else gap
-                self.add("rect", f"{name} rule", Box(x + pad, y, inner_w, 0.3 * MM), fill=PRIMARY, alpha=31000,
-                         decorative=True)
+                self.add("rect", f"{name} rule", Box(x + pad, y, inner_w, 0.3 * MM), fill=PRIMARY, alpha=25000,
+                         decorative=True)  # on the tint: 25 % primary, like the PDF's rule colour
                 y += 0.3 * MM + gap
             h = self.measure(paras, inner_w)
             if clamp and name == "Extra information":
@@ -721,7 +735,7 @@ class Designer:
         ``body_top`` and the footer's 7 mm margin (adjoining margins collapse); returns that flow bottom.
         """
         side, body_top = self.SIDE, self.mm("body_top")
-        paras = paras_of(self.c.infographic.extra, size=self.d["note_size"], line=LINE_HEIGHT, before=1.2 * MM)
+        paras = paras_of(self.c.infographic.extra, gap=1.2 * MM, size=self.d["note_size"], line=LINE_HEIGHT)
         pad_y, pad_x = 3.5 * MM, 5 * MM
         after = max(body_top, FOOTER_SPACE * MM)
         text_w = self.inner - 1 * MM - 2 * pad_x
@@ -762,10 +776,6 @@ def _contrast(a: str, b: str) -> float:
     from visitkit import colors
 
     return colors.contrast(a, b)
-
-
-def lines_of(fonts: Fonts, paras: Sequence[Para], width: float) -> int:
-    return lines(fonts, paras, width)
 
 
 # ------------------------------------------------------------------ drawing
@@ -882,7 +892,8 @@ class Painter:
         rtl = self.c.dir == "rtl"
         for index, para in enumerate(paras):
             p = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            p.line_spacing = Pt(para.line_pt)
+            if para.line:  # exact spacing, as measured; 0 keeps the font's own (centres digits in circles)
+                p.line_spacing = Pt(para.line_pt)
             p.space_before = Pt(round(para.before, 1) if index else 0)
             p.space_after = Pt(0)
             p_pr = p._p.get_or_add_pPr()
@@ -890,8 +901,8 @@ class Painter:
             p_pr.set("algn", align)
             if rtl:
                 p_pr.set("rtl", "1")
-            if para.bullet:
-                self._bullet(p_pr, para)
+            if para.list:
+                self._marker(p_pr, para)
             for trun in para.runs:
                 if trun.text == BREAK:
                     self._break(p, para)
@@ -907,14 +918,20 @@ class Painter:
         self._run_style(br.get_or_add_rPr(), para, TRun(""))
 
     @staticmethod
-    def _bullet(p_pr: Any, para: Para) -> None:
+    def _marker(p_pr: Any, para: Para) -> None:
+        """A real PowerPoint bullet or automatic number, hanging left of the list text."""
         from lxml import etree
 
-        indent = _emu(para.size * BULLET_INDENT)
-        p_pr.set("marL", str(indent))
-        p_pr.set("indent", str(-indent))
-        etree.SubElement(p_pr, _q("a:buFont"), typeface="Arial")
-        etree.SubElement(p_pr, _q("a:buChar"), char="•")
+        p_pr.set("marL", str(_emu(LIST_INDENT * MM)))
+        # The marker starts where its right edge is MARKER_GAP short of the text, as CSS places it.
+        marker_w = (0.35 if para.list == "bullet" else 0.9) * para.size
+        p_pr.set("indent", str(-_emu(marker_w + MARKER_GAP * MM)))
+        if para.list == "bullet":
+            etree.SubElement(p_pr, _q("a:buFont"), typeface="Arial")
+            etree.SubElement(p_pr, _q("a:buChar"), char="•")
+            return
+        etree.SubElement(p_pr, _q("a:buFont"), typeface="+mn-lt")
+        etree.SubElement(p_pr, _q("a:buAutoNum"), type="arabicPeriod")
 
     def _run_style(self, r_pr: Any, para: Para, trun: TRun) -> None:
         from lxml import etree
@@ -997,7 +1014,7 @@ def _patch_theme(prs: Any, content: Content) -> None:
     root.set("name", name)
     scheme = root.find("a:themeElements/a:clrScheme", _NS)
     scheme.set("name", name)
-    palette = content.colors.model_dump()
+    palette = {**content.colors.model_dump(), "link": link_colour(content)}
     for slot, key in _SLOTS.items():
         el = scheme.find(f"a:{slot}", _NS)
         for child in list(el):
@@ -1014,6 +1031,13 @@ def _patch_theme(prs: Any, content: Content) -> None:
             style.remove(child)
         etree.SubElement(style, _q("a:effectLst"))
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def link_colour(content: Content) -> str:
+    """Links are painted in the theme's hyperlink colour: the accent, unless it reads poorly on the
+    tinted panel where most links sit (then the text colour), as on the PDF."""
+    c = content.colors
+    return c.accent if _contrast(c.accent, c.tint) >= 4.5 else c.text
 
 
 def _fit_masters(prs: Any, width: int, height: int) -> None:

@@ -1,0 +1,87 @@
+"""README.txt: every file of the folder, import steps per platform, warnings; in the locale's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import make_content, make_context
+from tests.faq_support import HOSTILE, render
+from tests.test_render_email_html import BASE, HOSTED
+from visitkit.render import mail, readme
+
+MODULE = "visitkit.render.readme"
+
+
+def text(data: bytes) -> str:
+    body = data.decode("utf-8")
+    assert body.endswith("\n") and "\r" not in body
+    return body
+
+
+def listed(body: str) -> list[str]:
+    """File names the README describes: lines that are just a file name."""
+    return re.findall(r"(?m)^([a-z-]+(?:\.[a-z]+)+)$", body)
+
+
+def test_lists_every_file_of_the_folder():
+    content = make_content("sample")
+    context = make_context(MODULE, content)
+    body = text(readme.render(context))
+    assert listed(body) == readme.files(context)
+    assert "faq.jsonld" not in listed(body)  # structured data is off
+    assert "logo.png" in listed(body)  # the profile has a logo
+    for key in ("title", "web_heading", "email_heading", "import_heading"):
+        assert content.readme[key].upper() in body.upper()
+
+
+def test_optional_files_follow_the_profile():
+    sunvale = make_content("sunvale-health")
+    assert "faq.jsonld" in listed(text(readme.render(make_context(MODULE, sunvale))))
+    no_logo = sunvale.model_copy(update={"logo": None})
+    assert "logo.png" not in listed(text(readme.render(make_context(MODULE, no_logo))))
+
+
+@pytest.mark.parametrize("platform", sorted(mail.PLATFORMS))
+def test_names_the_platform_and_its_tokens(tmp_path, platform):
+    data, content = render(MODULE, tmp_path, {"email.platform": platform})
+    body = text(data)
+    name = content.readme[f"platform_names.{platform}"]
+    assert f"{content.readme['prepared_for']} {name}" in body
+    lines = [line.strip() for line in body.split("\n")]
+    for token in mail.PLATFORMS[platform].html_tokens() + mail.PLATFORMS[platform].text_tokens():
+        assert token in lines, token
+    # How to import into every platform, whichever was chosen.
+    for other in mail.PLATFORMS:
+        assert content.readme[f"platform_names.{other}"] in lines
+
+
+def test_email_images_and_warnings(tmp_path):
+    data, content = render(MODULE, tmp_path)
+    body = text(data)
+    assert content.readme["not_hosted"][:40] in " ".join(body.split())
+    assert "- assets_base_url is not set" in body
+    hosted, content = render(MODULE, tmp_path, HOSTED)
+    body = text(hosted)
+    assert f"    {BASE}\n" in body and f"    {BASE}en/\n" in body  # bundle root; the fragment's links
+    assert content.campaign.subject in body and content.campaign.preheader in body
+    for warning in content.warnings:
+        assert " ".join(warning.split()) in " ".join(body.split())
+    calm = content.model_copy(update={"warnings": ()})
+    assert f"\n{content.readme['no_warnings']}\n" in text(readme.render(make_context(MODULE, calm)))
+
+
+def test_spanish(tmp_path):
+    data, content = render(MODULE, tmp_path, {"locales": ["en", "es"]}, locale="es")
+    body = text(data)
+    assert "PARA SU EQUIPO WEB" in body and "Cómo importar el correo".upper() in body
+    assert content.campaign.subject in body
+
+
+def test_control_characters_are_dropped():
+    # Profiles reject control characters; the renderer drops them anyway (a terminal would act on them).
+    content = make_content("sample").model_copy(update={"warnings": (HOSTILE + " \x1b[2J\x07",)})
+    body = text(readme.render(make_context(MODULE, content)))
+    assert "\x1b" not in body and "\x07" not in body
+    assert HOSTILE in body

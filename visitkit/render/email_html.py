@@ -1,0 +1,101 @@
+"""email.html: the campaign message that announces virtual appointments, ready to import.
+
+Written as a template with a stylesheet, then every rule is inlined into
+``style=""`` attributes by css-inline; only the ``@media`` block for small
+screens stays in a ``<style>`` (clients that honour it make the layout fluid).
+Images come only from the profile's ``assets_base_url``: the logo as
+``logo.png`` and the infographic thumbnail, both files of the bundle. Without
+it the message has no image at all and names the organisation in text.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from visitkit import colors
+from visitkit.render import RenderContext, email_logo, html, mail
+
+OUTPUT = "email.html"
+TEMPLATES = ("templates/email/email.html.j2", "templates/email/email.css.j2")
+ASSETS = ("logo",)  # read for its size only; the message uses the system fonts of the reader's device
+MAX_BYTES = 100 * 1024  # Gmail clips messages over ~102 KB
+# Outlook shows a long preheader's last characters followed by the body text; this filler keeps the body out.
+PREHEADER_FILL = "\u034f\u200c\u00a0" * 60
+EMAIL_FONTS = '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif'
+
+
+def render(context: RenderContext) -> bytes:
+    """The message as UTF-8 HTML with inline styles."""
+    from markupsafe import Markup, escape
+
+    content = context.content
+    p = html.palette(content.colors)
+    canvas = colors.mix(p["text"], p["background"], 0.94)
+    tokens = mail.PLATFORMS[content.email_platform]
+    label = escape(mail.defuse(content.campaign.labels["unsubscribe"]))
+    if tokens.unsubscribe_element:
+        tag = tokens.unsubscribe_element
+        unsubscribe = Markup(f"<{tag}>{label}</{tag}>")
+    else:
+        unsubscribe = Markup(f'<a href="{tokens.unsubscribe_href}" target="_blank">{label}</a>')
+    logo = None
+    logo_url = mail.asset_url(content, "logo.png")
+    if content.logo and logo_url:
+        width, height = email_logo.logo_size(context.asset(content.logo.path), content.logo.kind)
+        logo = {"src": logo_url, "width": width, "height": height, "alt": content.logo.alt}
+    downloads = None
+    if content.assets_base_url:
+        downloads = {
+            "pdf": mail.asset_url(content, "infographic.pdf"),
+            "image": mail.asset_url(content, "infographic-large.png"),
+            "thumbnail": mail.asset_url(content, "infographic.png"),
+        }
+    width, height = mail.thumbnail_size(content.page_size)
+    page = mail.environment(context.assets).get_template("email/email.html.j2").render(
+        c=content,
+        m=content.campaign,
+        labels=content.labels,
+        p=p,
+        e={
+            "canvas": canvas,
+            # Footer text sits on the canvas, not on the message background.
+            "footer_text": colors.adjust_for(p["muted"], canvas, colors.BODY_TEXT),
+            "start": "right" if content.dir == "rtl" else "left",
+        },
+        font_stack=_font_stack(content.font.family),
+        logo=logo,
+        downloads=downloads,
+        faq_url=mail.asset_url(content, "faq.html"),
+        thumb={"width": width, "height": height},
+        button_width=_button_width(content.campaign.button.label),
+        preheader_fill=PREHEADER_FILL,
+        address_html=Markup("<br>\n").join(Markup(line) for line in tokens.address_html.split("\n")),
+        unsubscribe_html=unsubscribe,
+    )
+    inlined = _inliner().inline(page.strip())
+    # The kept <style> needs no marker in the message; one trailing newline.
+    inlined = inlined.replace(' data-css-inline="keep"', "")
+    return (inlined.strip() + "\n").encode("utf-8")
+
+
+@functools.cache
+def _inliner():
+    import css_inline
+
+    # No remote stylesheets (a renderer never touches the network); <style> blocks are removed once inlined,
+    # except the one marked data-css-inline="keep" (the @media rules).
+    return css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
+
+
+def _font_stack(family: str):
+    from markupsafe import Markup
+
+    stack = EMAIL_FONTS
+    if html._FAMILY.fullmatch(family):
+        stack = f'"{family}", {stack}'
+    return Markup(stack)
+
+
+def _button_width(label: str) -> int:
+    """Width of the Outlook (VML) button, which cannot size itself to its text: ~10 px per bold character."""
+    return max(220, min(520, round(len(label) * 10.5) + 64))

@@ -1,0 +1,119 @@
+"""Plain-text output (email.txt, README.txt): a Jinja environment without HTML escaping, and rich text
+written out as wrapped paragraphs and lists with every link target in full.
+
+Plain text needs no escaping, but it must not carry control characters (a
+terminal would act on escape sequences), so every value is cleaned on output.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from visitkit.render import html
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from visitkit.richtext import Block, Run
+
+WIDTH = 72
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """``text`` without control characters (tab and newline are kept)."""
+    return _CONTROL.sub("", text)
+
+
+def _clean_value(value: Any) -> Any:
+    return clean(value) if isinstance(value, str) else value
+
+
+def environment(
+    assets: Mapping[str, bytes], finalize: Callable[[Any], Any] = _clean_value, url: Callable[[str], str] = clean
+) -> jinja2.Environment:
+    """A plain-text Jinja environment over the ``.j2`` templates among ``assets``.
+
+    ``finalize`` is applied to every printed value; ``url`` to every link target written out.
+    """
+    sources = tuple(
+        sorted(
+            (name.removeprefix("templates/"), data.decode("utf-8"))
+            for name, data in assets.items()
+            if name.startswith("templates/") and name.endswith(".j2")
+        )
+    )
+    return _environment(sources, finalize, url)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(sources: tuple[tuple[str, str], ...], finalize: Callable, url: Callable) -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(dict(sources)),
+        autoescape=False,  # plain text: nothing is markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
+        finalize=finalize,
+    )
+    env.filters["wrap"] = wrap
+    env.filters["blocks"] = functools.partial(blocks, url=url)
+    env.filters["underline"] = underline
+    env.filters["url"] = url
+    return env
+
+
+def wrap(text: str, indent: int = 0, first: str = "", width: int = WIDTH) -> str:
+    """``text`` filled to ``width`` columns; words (and URLs) are never broken."""
+    prefix = " " * indent
+    return textwrap.fill(
+        " ".join(text.split()),
+        width=width,
+        initial_indent=prefix + first,
+        subsequent_indent=prefix + " " * len(first),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def underline(title: str, char: str = "=") -> str:
+    """A title over a line of ``char`` as long as its longest line."""
+    lines = wrap(title).split("\n")
+    return "\n".join(lines) + "\n" + char * max(len(line) for line in lines)
+
+
+def runs(items: Iterable[Run], url: Callable[[str], str] = clean) -> str:
+    """One paragraph or list item: link text followed by its target in angle brackets."""
+    out = []
+    for href, group in html.link_groups(items):
+        text = "".join(run.text for run in group)
+        if href and text.strip() != href:
+            out.append(f"{text} <{url(href)}>")
+        elif href:
+            out.append(f"<{url(href)}>")
+        else:
+            out.append(text)
+    return "".join(out)
+
+
+def blocks(value: Iterable[Block], indent: int = 0, url: Callable[[str], str] = clean) -> str:
+    """Rich text as wrapped paragraphs and lists, separated by blank lines."""
+    parts = []
+    for kind, items in html.visible_blocks(value):
+        if kind == "p":
+            parts += [wrap(runs(item, url), indent) for item in items]
+        else:
+            lines = [
+                wrap(runs(item, url), indent, f"{number}. " if kind == "ol" else "- ")
+                for number, item in enumerate(items, 1)
+            ]
+            parts.append("\n".join(lines))
+    return "\n\n".join(parts)
