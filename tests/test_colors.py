@@ -15,7 +15,7 @@ from visitkit import colors
 @pytest.mark.parametrize(
     ("a", "b", "ratio"),
     [("#FFFFFF", "#000000", 21.0), ("#777777", "#FFFFFF", 4.48), ("#FFD500", "#FFFFFF", 1.42),
-     ("#0A1F44", "#FFFFFF", 16.08)],
+     ("#0A1F44", "#FFFFFF", 16.25)],
 )
 def test_contrast_follows_the_wcag_formula(a: str, b: str, ratio: float):
     assert colors.contrast(a, b) == pytest.approx(ratio, abs=0.01)
