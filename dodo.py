@@ -11,7 +11,7 @@ import sys
 
 from doit import get_var
 
-from visitkit import tasks
+from visitkit import snapshot, tasks
 from visitkit.checker import MemoMD5Checker
 from visitkit.report import Reporter
 
@@ -24,6 +24,12 @@ try:
 except ValueError as problem:
     sys.exit(f"ERROR {problem}")
 
+# Nothing changed since the last successful build? Then doit gets no tasks to check (see
+# visitkit/snapshot.py). Only the main process decides: spawned workers re-import this file.
+if SELECTED.orgs is None and multiprocessing.parent_process() is None and snapshot.is_plain_run(sys.argv[1:]):
+    snapshot.recording = True
+    snapshot.fast_count = snapshot.unchanged(SELECTED.state_file)
+
 DOIT_CONFIG = {
     "default_tasks": [
         "recipe", "validate", "content", *tasks.OUTPUTS, "thumbnail", "manifest", "zip", "index", "prune"
@@ -34,7 +40,6 @@ DOIT_CONFIG = {
     "reporter": Reporter,
     "check_file_uptodate": MemoMD5Checker,  # hash each file at most once per run
 }
-
 
 
 def task_validate():

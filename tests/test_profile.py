@@ -67,7 +67,7 @@ def test_minimal_profile_gets_defaults(profiles: Path):
         (("vertical: healthcare", "vertical: healthcare\nlocales: [en, fr]"),
          "org_profiles/acme.yaml: locales: expected one of en, es, got 'fr'"),
         (("vertical: healthcare", "vertical: healthcare\nlocales: [en, en]"),
-         "org_profiles/acme.yaml: locales: each locale may appear once, got ['en', 'en']"),
+         "org_profiles/acme.yaml: locales: expected each locale once, got 'en' more than once"),
         (("vertical: healthcare", "vertical: healthcare\npage_size: a5"),
          "org_profiles/acme.yaml: page_size: expected one of a4 or letter, got 'a5'"),
         (("  primary: \"#0B6E4F\"", "  primary: \"#0B6E4F\"\n  secondry: \"#000000\""),
@@ -81,12 +81,12 @@ def test_minimal_profile_gets_defaults(profiles: Path):
         (("vertical: healthcare", "vertical: healthcare\nfeatures:\n  sms_reminders: maybe"),
          "org_profiles/acme.yaml: features.sms_reminders: expected true or false, got 'maybe'"),
         (("vertical: healthcare", "vertical: healthcare\nextra_info: 5"),
-         "org_profiles/acme.yaml: extra_info: expected text, got 5"),
+         "org_profiles/acme.yaml: extra_info: expected text, got the number 5"),
         (("vertical: healthcare", "vertical: healthcare\nlocales: [en, es]\nextra_info: {en: Bring your card.}"),
          "org_profiles/acme.yaml: extra_info: expected a translation for each of the profile's locales (en, es), "
-         "missing es"),
+         "got none for es"),
         (("vertical: healthcare", "vertical: healthcare\nextra_info: 'See [our page](ftp://acme.example/x)'"),
-         "org_profiles/acme.yaml: extra_info: expected a https: or http: or mailto: or tel: URL, "
+         "org_profiles/acme.yaml: extra_info: expected a https:, http:, mailto: or tel: URL, "
          "got 'ftp://acme.example/x'"),
         (("  primary: \"#0B6E4F\"", "  primary: \"#0B6E4F\"\n  logo: ../../etc/passwd"),
          "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got '../../etc/passwd'"),
@@ -136,12 +136,13 @@ def test_duplicate_keys_and_aliases_are_rejected(profiles: Path):
         "org_profiles/acme.yaml:7:1: YAML error: duplicate key 'name'"
     ]
     lines = errors(profiles, MINIMAL.replace("name: Acme Clinic", "x: &a Acme\nname: *a"))
-    assert lines == ["org_profiles/acme.yaml:1:4: YAML error: aliases (*name) are not allowed in profiles"]
+    assert lines == ["org_profiles/acme.yaml:2:7: YAML error: aliases (*name) are not allowed in profiles"]
 
 
 def test_file_name_must_be_an_org_id(profiles: Path):
     assert errors(profiles, MINIMAL, name="Acme Clinic") == [
-        "org_profiles/Acme Clinic.yaml: the file name must be an org id like 'acme-clinic' (a-z, 0-9, '-')"
+        "org_profiles/Acme Clinic.yaml: file name: expected <org-id>.yaml with an org id like 'acme-clinic' "
+        "(a-z, 0-9 and '-', at most 63 characters), got 'Acme Clinic.yaml'"
     ]
 
 
@@ -150,7 +151,8 @@ def test_logo_type_is_checked_by_content(profiles: Path):
     (profiles / "acme/fake.png").write_text("not an image")
     text = MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/fake.png')
     assert errors(profiles, text) == [
-        "org_profiles/acme.yaml: brand.logo: expected a PNG or JPEG or SVG file, got unknown content"
+        "org_profiles/acme.yaml: brand.logo: expected a PNG, JPEG or SVG image, got content of an unknown type in "
+        "'acme/fake.png'"
     ]
     # a PNG named .svg is accepted as what it is
     path = profiles / "acme.yaml"
@@ -165,7 +167,8 @@ def test_svg_logo_may_not_reach_outside(profiles: Path):
     )
     text = MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/logo.svg')
     assert errors(profiles, text) == [
-        "org_profiles/acme.yaml: brand.logo: SVG must not reference other files or URLs (https://tracker.example/x.png)"
+        "org_profiles/acme.yaml: brand.logo: expected an SVG that loads nothing from other files or URLs, "
+        "got href='https://tracker.example/x.png' in 'acme/logo.svg'"
     ]
 
 
@@ -175,7 +178,8 @@ def test_symlink_escaping_the_org_folder_is_rejected(profiles: Path, tmp_path: P
     (profiles / "acme/link.png").symlink_to(outside)
     text = MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/link.png')
     assert errors(profiles, text) == [
-        "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got 'acme/link.png'"
+        "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got 'acme/link.png', "
+        "which leads outside it through a symbolic link"
     ]
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from doit.exceptions import BaseFail, TaskFailed, UnmetDependency
 from doit.reporter import ConsoleReporter
 
+from visitkit import snapshot
+
 
 class Reporter(ConsoleReporter):
     desc = "visitkit: task lines, one-line errors, progress and a summary"
@@ -80,6 +82,10 @@ class Reporter(ConsoleReporter):
         for error in self.runtime_errors:
             self.write(f"ERROR {error}\n")
         elapsed = time.monotonic() - self.started
+        if snapshot.fast_count is not None:
+            self.write(f"visitkit: nothing changed since the last build; {snapshot.fast_count} tasks up to date\n")
+            return
+        snapshot.finish(success=not self.failures and not self.runtime_errors)
         summary = (
             f"visitkit: run {self.executed}, up to date {self.uptodate}, failed orgs {len(self.failed)}"
             f" ({elapsed:.1f} s)"

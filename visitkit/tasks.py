@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +21,11 @@ from typing import Any
 
 import yaml
 
-from visitkit import profile as profile_mod
-from visitkit import sources
-from visitkit.content import DEFAULT_FONT
-from visitkit.render import renderer_inputs
+from visitkit import snapshot, sources
+from visitkit.selection import EVERYTHING, ORG_ID, Selection, shard_of  # noqa: F401 - shard_of is part of this module's API
+
+# The schema, content model and renderers are imported where they are used: planning needs
+# them, but a build in which nothing changed (visitkit.snapshot) never plans.
 
 BUILD = Path("build")
 WORK = BUILD / ".work"
@@ -160,7 +160,7 @@ def scan_org(path: Path, available: set[str]) -> Org:
         data = yaml.load(path.read_bytes(), Loader=_LOADER)
     except (yaml.YAMLError, OSError):
         return empty
-    if not isinstance(data, dict) or not profile_mod.ORG_ID.match(org_id):
+    if not isinstance(data, dict) or not ORG_ID.fullmatch(org_id):
         return empty
     locales = data.get("locales", ["en"])
     vertical = data.get("vertical")
@@ -183,6 +183,8 @@ def scan_org(path: Path, available: set[str]) -> Org:
         or vertical not in ("healthcare", "financial", "retail", "generic")
     ):
         return empty
+    from visitkit.content import DEFAULT_FONT
+
     fonts = (regular, bold or regular) if regular else (DEFAULT_FONT["regular"], DEFAULT_FONT["bold"])
     flags = frozenset(
         f"{group}.{key}"
@@ -196,47 +198,8 @@ def scan_org(path: Path, available: set[str]) -> Org:
     return Org(org_id, path, tuple(dict.fromkeys(locales)), vertical, logo, tuple(dict.fromkeys(fonts)), flags)
 
 
-def shard_of(org_id: str, count: int) -> int:
-    """The shard (1…count) an org belongs to: a hash of its id alone, so adding or
-    removing another org never moves it."""
-    import hashlib
-
-    return int.from_bytes(hashlib.sha256(org_id.encode()).digest()[:8], "big") % count + 1
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which orgs a run builds: all, a list (``org=a,b``) or one shard (``shard=i/n``)."""
-
-    orgs: tuple[str, ...] | None = None
-    shard: tuple[int, int] | None = None
-
-    @classmethod
-    def parse(cls, org: str | None, shard: str | None) -> Selection:
-        """From doit's command-line variables; raises ValueError with a one-line message."""
-        orgs = tuple(o.strip() for o in org.split(",") if o.strip()) if org else None
-        if not shard:
-            return cls(orgs)
-        match = re.fullmatch(r"(\d+)/(\d+)", shard)
-        if not match or not 1 <= int(match[1]) <= int(match[2]):
-            raise ValueError(f"shard={shard}: expected shard=<i>/<n> with 1 <= i <= n, e.g. shard=2/4")
-        return cls(orgs, (int(match[1]), int(match[2])))
-
-    @property
-    def everything(self) -> bool:
-        return self.orgs is None and self.shard is None
-
-    def includes(self, org_id: str) -> bool:
-        return self.shard is None or shard_of(org_id, self.shard[1]) == self.shard[0]
-
-    @property
-    def state_file(self) -> str:
-        """doit's state: one file per shard, so shards can be cached and restored separately."""
-        return f".doit-shard-{self.shard[0]}-of-{self.shard[1]}.db" if self.shard else ".doit.db"
-
-
 @functools.cache
-def scan(selection: Selection = Selection()) -> tuple[tuple[Org, ...], tuple[str, ...]]:
+def scan(selection: Selection = EVERYTHING) -> tuple[tuple[Org, ...], tuple[str, ...]]:
     """The orgs to build and the ids asked for with ``org=`` that have no profile."""
     available = sources.available_locales(SOURCES)
     paths = [p for p in sorted(PROFILES.glob("*.yaml")) if selection.includes(p.stem)]
@@ -332,7 +295,7 @@ def lock_project() -> None:
 
 
 @functools.cache
-def plan(selection: Selection = Selection()) -> dict[str, list[dict[str, Any]]]:
+def plan(selection: Selection = EVERYTHING) -> dict[str, list[dict[str, Any]]]:
     """Every task, by group, for the selected orgs."""
     lock_project()
     orgs, missing = scan(selection)
@@ -352,13 +315,16 @@ def plan(selection: Selection = Selection()) -> dict[str, list[dict[str, Any]]]:
     if selection.everything:  # shards and partial builds leave the index to the merge step
         groups["index"].append(_index_task([org for org in orgs if org.locales]))
     groups["recipe"] = built.recipe_tasks()
+    files = {f for group in groups.values() for t in group for f in (*t.get("file_dep", ()), *t.get("targets", ()))}
+    snapshot.start(selection.state_file, files, sum(len(group) for group in groups.values()))
     return groups
 
 
-def group_tasks(group: str, selection: Selection = Selection()):
+def group_tasks(group: str, selection: Selection = EVERYTHING):
     """doit task generator for one group."""
     yield {"basename": group, "name": None, "doc": GROUP_DOCS[group]}
-    yield from plan(selection)[group]
+    if snapshot.fast_count is None:  # else nothing changed since the last build: no task to check
+        yield from plan(selection)[group]
 
 
 def _validate_task(built: _Plan, org: Org) -> dict[str, Any]:
@@ -413,6 +379,7 @@ def _renderer(module_name: str):
 
 def org_jobs(built: _Plan, org: Org, locale: str) -> list[Job]:
     """Every task writing one org and locale's outputs, with exactly the files each reads."""
+    from visitkit import render
     from visitkit.render import thumbnail
 
     jobs = []
@@ -424,7 +391,7 @@ def org_jobs(built: _Plan, org: Org, locale: str) -> list[Job]:
             continue  # an opt-in output the profile did not ask for
         templates = [t.format(vertical=org.vertical) for t in module.TEMPLATES]
         recipe = built.recipe(f"{group}-{org.vertical}", [*templates, *_code(module_name)])
-        inputs = renderer_inputs(module, org.vertical, org.logo, org.fonts)
+        inputs = render.renderer_inputs(module, org.vertical, org.logo, org.fonts)
         assets = [f for f in inputs if f not in templates]
         target = f"{folder}/{module.OUTPUT}"
         args = (module_name, content, inputs, target, {})
@@ -512,9 +479,11 @@ def stray_dirs() -> list[Path]:
     return sorted(found)
 
 
-def prune_task(selection: Selection = Selection()):
+def prune_task(selection: Selection = EVERYTHING):
     # org= builds leave other orgs alone; a shard prunes only the orgs that hash to it
-    stray = [] if selection.orgs is not None else [d for d in stray_dirs() if selection.includes(d.name)]
+    stray = [] if selection.orgs is not None or snapshot.fast_count is not None else [
+        d for d in stray_dirs() if selection.includes(d.name)
+    ]
     return {
         "basename": "prune",
         "doc": GROUP_DOCS["prune"],
