@@ -199,12 +199,6 @@ def test_a_truncated_image_is_refused_even_after_weasyprint_is_imported():
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # restored for WeasyPrint
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tasks.scan_org parses profiles with libyaml directly (no depth or size limit): a deeply nested "
-    "profile crashes the interpreter while doit plans tasks, stopping every organisation's build "
-    "(fix: read it with visitkit.profile.read_yaml, diff in the hardening report)",
-)
 def test_task_planning_survives_a_deeply_nested_profile(tmp_path: Path):
     import subprocess
     import sys

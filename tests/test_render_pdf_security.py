@@ -154,11 +154,6 @@ def test_an_svg_logo_that_bypassed_validation_embeds_nothing_foreign(svg: bytes,
     assert errors, "the refused SVG should at least be reported"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="WeasyPrint's FatalURLFetchingError derives from BaseException: doit's PythonAction catches only "
-    "Exception, so one refused fetch aborts the whole build instead of one task (diff for pdf.py in the report)",
-)
 def test_a_refused_fetch_is_an_ordinary_exception(sample_context: RenderContext):
     try:
         pdf.render(_with_template(sample_context, '<img src="file:///etc/passwd" alt="">'))

@@ -136,6 +136,10 @@ def render(
             data = renderer.render(context)
     except RenderLimit as exc:
         return TaskFailed(str(exc))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # e.g. WeasyPrint's FatalURLFetchingError; doit contains only Exception
+        return TaskFailed(f"{target}: {type(exc).__name__}: {exc}")
     write_atomic(Path(target), data)
     return None
 

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict
 
 from visitkit import colors, richtext
 from visitkit.profile import Profile, sniff
-from visitkit.richtext import Block, Run
+from visitkit.richtext import Block, Run, SafeUrl
 
 DEFAULT_FONT = {
     "family": "Inter",
@@ -107,7 +107,7 @@ class Step(Model):
 class Cta(Model):
     id: Literal["booking", "billing", "homepage"]
     label: str
-    url: str
+    url: SafeUrl
 
 
 class Infographic(Model):
@@ -123,12 +123,12 @@ class Infographic(Model):
 
 class Social(Model):
     name: str
-    url: str
+    url: SafeUrl
 
 
 class Link(Model):
     label: str
-    url: str
+    url: SafeUrl
 
 
 class Campaign(Model):
@@ -173,7 +173,7 @@ class Content(Model):
     font: Font
     terms: dict[str, str]  # client, clients, staff, staff_plural, visit, visits
     labels: dict[str, str]  # ui.yaml: template labels
-    links: dict[str, str]  # every link the org supplied
+    links: dict[str, SafeUrl]  # every link the org supplied
     phone: str | None
     email: str | None
     social: tuple[Social, ...]
@@ -182,7 +182,7 @@ class Content(Model):
     campaign: Campaign
     resources: Resources
     readme: dict[str, str]  # readme.yaml, nested keys joined with "." (e.g. "files.faq")
-    assets_base_url: str | None  # where the bundle is hosted, ending in "/"; emails build image URLs from it
+    assets_base_url: SafeUrl | None  # where the bundle is hosted, ending in "/"; emails build image URLs from it
     email_platform: Literal["generic", "mailchimp", "hubspot", "campaign_monitor"]
     structured_data: bool  # faq.jsonld is written (and faq.html embeds the same metadata)
 

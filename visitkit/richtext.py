@@ -7,16 +7,35 @@ Markdown or HTML. Raw HTML in the input is kept as literal text.
 
 from __future__ import annotations
 
-from typing import Literal
-from urllib.parse import unquote
+import re
+from typing import Annotated, Literal
 
 from markdown_it import MarkdownIt
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 # "zero" turns every rule off; we switch on only the documented subset.
 _MD = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False}).enable(
     ["emphasis", "link", "list", "newline", "escape", "backticks"]
 )
+# Keep link targets as the author wrote them (markdown-it would percent-encode them, and decoding
+# again would turn an author's %22 into a quote); they are validated, not rewritten.
+_MD.normalizeLink = lambda url: url
+SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
+
+
+def safe_url(value: str) -> str:
+    """Defence in depth: every link target in the content model has a safe scheme.
+
+    Profiles are validated more strictly on load; this guards content that was built
+    or stored elsewhere (content.json) before any renderer writes it out. A
+    ``{placeholder}`` is allowed: sources name link targets that content fills in.
+    """
+    if value.lower().startswith(SAFE_SCHEMES) or re.fullmatch(r"\{[a-z_.]+\}", value):
+        return value
+    raise ValueError(f"unsafe link target {value[:60]!r}: expected https:, http:, mailto: or tel:")
+
+
+SafeUrl = Annotated[str, AfterValidator(safe_url)]
 
 
 class Run(BaseModel):
@@ -26,7 +45,7 @@ class Run(BaseModel):
     text: str
     strong: bool = False
     em: bool = False
-    href: str | None = None
+    href: SafeUrl | None = None
 
 
 class Block(BaseModel):
@@ -81,7 +100,7 @@ def _inline_runs(children) -> tuple[Run, ...]:
             em -= 1
         elif kind == "link_open":
             # markdown-it percent-encodes hrefs; keep what the author wrote.
-            href = unquote(str(child.attrs.get("href", "")))
+            href = str(child.attrs.get("href", ""))
         elif kind == "link_close":
             href = None
         elif kind in ("text", "code_inline"):

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from visitkit import snapshot, sources
 from visitkit.selection import EVERYTHING, ORG_ID, Selection, shard_of  # noqa: F401 - shard_of is part of this module's API
 
@@ -71,7 +69,6 @@ GROUP_DOCS = {
     "prune": "remove build/<org>/ of organisations whose profile was deleted",
 }
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # ------------------------------------------------------------ module deps
@@ -156,9 +153,11 @@ def scan_org(path: Path, available: set[str]) -> Org:
     """Read the few fields that decide which tasks exist; never raise."""
     org_id = path.stem
     empty = Org(org_id, path, (), "", None, ())
-    try:
-        data = yaml.load(path.read_bytes(), Loader=_LOADER)
-    except (yaml.YAMLError, OSError):
+    from visitkit import profile as profile_mod
+
+    try:  # the validator's own guarded reader: size, UTF-8, aliases and depth checked before parsing
+        data = profile_mod.read_yaml(path, path.as_posix())
+    except profile_mod.ProfileError:
         return empty
     if not isinstance(data, dict) or not ORG_ID.fullmatch(org_id):
         return empty

@@ -63,6 +63,16 @@ _stylesheets: dict[tuple[str, int], Any] = {}  # (css source hash, id(font confi
 
 def render(context: RenderContext) -> bytes:
     """The infographic as PDF bytes: one page, tagged (PDF/UA-1), byte-reproducible."""
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        return _render(context)
+    except FatalURLFetchingError as exc:
+        # WeasyPrint raises it as a BaseException; a refused fetch is one document's failure.
+        raise ValueError(f"{context.content.org_id}/{context.content.locale}: {exc}") from None
+
+
+def _render(context: RenderContext) -> bytes:
     from weasyprint import CSS, HTML
 
     content = context.content
