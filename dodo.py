@@ -24,11 +24,14 @@ try:
 except ValueError as problem:
     sys.exit(f"ERROR {problem}")
 
-# Nothing changed since the last successful build? Then doit gets no tasks to check (see
-# visitkit/snapshot.py). Only the main process decides: spawned workers re-import this file.
+# Nothing changed since the last successful build? Then doit gets no tasks to check; did only
+# some organisations' own files change? Then it gets only theirs (see visitkit/snapshot.py).
+# Only the main process decides: spawned workers re-import this file.
 if SELECTED.orgs is None and multiprocessing.parent_process() is None and snapshot.is_plain_run(sys.argv[1:]):
     snapshot.recording = True
-    snapshot.fast_count = snapshot.unchanged(SELECTED.state_file)
+    snapshot.fast_count, changed_orgs = snapshot.check(SELECTED.state_file)
+    if changed_orgs:  # only these organisations' own files changed: plan just them (and the index)
+        SELECTED = tasks.Selection(orgs=tuple(sorted(changed_orgs)), shard=SELECTED.shard)
 
 DOIT_CONFIG = {
     "default_tasks": [

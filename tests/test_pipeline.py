@@ -56,7 +56,7 @@ def hashes(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".reports" not in p.parts  # run reports, not outputs
+        if p.is_file() and not {".reports", ".snapshots"} & set(p.parts)  # run records, not outputs
     }
 
 
@@ -435,3 +435,61 @@ def test_thumbnail_is_rebuilt_only_when_its_pdf_bytes_change(project: Path):
     names = _rendered_only(doit(project))
     thumbnails = {n for n in names if n.startswith("thumbnail:")}
     assert thumbnails == {f"thumbnail:{org}/{locale}" for org, locales in example_orgs().items() for locale in locales}
+
+
+FAST = "nothing changed since the last build"
+
+
+def test_noop_is_answered_from_the_record(project: Path):
+    result = doit(project)
+    assert result.returncode == 0 and FAST in result.stdout, result.stdout
+
+
+def test_fresh_checkout_times_with_the_same_contents_stay_a_noop(project: Path):
+    import time
+
+    later = time.time() + 100
+    for folder in ("org_profiles", "sources", "templates", "visitkit"):
+        for path in (project / folder).rglob("*"):
+            if path.is_file():
+                os.utime(path, (later, later))
+    first = doit(project)
+    assert FAST in first.stdout and ran(first) == set(), first.stdout
+    assert FAST in doit(project).stdout  # the record now holds the new times
+
+
+def test_a_missing_output_falls_back_to_doit(project: Path):
+    org, locales = next(iter(example_orgs().items()))
+    (project / "build" / org / locales[0] / "infographic.pptx").unlink()
+    result = doit(project)
+    assert FAST not in result.stdout
+    assert ran(result) == {f"pptx:{org}/{locales[0]}"}
+    assert FAST in doit(project).stdout
+
+
+def test_a_partial_or_failed_run_leaves_no_record(project: Path):
+    org, locales = next(iter(example_orgs().items()))
+    path = project / f"org_profiles/{org}.yaml"
+    original = path.read_text()
+    path.write_text(re.sub(r"(?m)^name: .*$", "name: Partly Built", original, count=1))
+    partial = doit(project, f"pdf:{org}/{locales[0]}")  # one named task: the rest stays stale
+    assert partial.returncode == 0, partial.stdout
+    result = doit(project)
+    assert FAST not in result.stdout and f"faq:{org}/{locales[0]}" in ran(result)
+    path.write_text(re.sub(r'(?m)^(  primary: ).*$', r"\1blue", original, count=1))
+    assert doit(project).returncode != 0
+    again = doit(project)
+    assert FAST not in again.stdout and again.returncode != 0  # still broken, still checked
+
+
+def test_a_profile_edit_plans_only_that_org(project: Path):
+    orgs = example_orgs()
+    org = next(iter(orgs))
+    path = project / f"org_profiles/{org}.yaml"
+    path.write_text(re.sub(r"(?m)^name: .*$", "name: Renamed Organisation", path.read_text(), count=1))
+    result = doit(project)
+    checked = int(re.search(r"up to date (\d+)", result.stdout).group(1))
+    recipes = len(list((project / "build/.recipes").glob("*.sha256")))
+    assert checked <= recipes  # the other organisations' tasks were not even checked
+    assert {name.split(":", 1)[1].split("/")[0] for name in ran(result)} == {org, "site"}
+    assert FAST in doit(project).stdout

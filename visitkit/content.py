@@ -491,7 +491,7 @@ def _warn(field: str, colour: str, against: str, minimum: float, used: str, wher
     ratio = colors.contrast(colour, against)
     return (
         f"{field} {colour} on {against} has contrast {ratio:.1f}:1 (needs {minimum}:1); "
-        f"{where} use {used} instead"
+        f"using {used} for {where} instead"
     )
 
 

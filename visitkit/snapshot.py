@@ -39,6 +39,7 @@ fast_count: int | None = None
 recording = False
 """Set for plain runs over every org (or one shard): only they may leave a record."""
 _pending: tuple[Path, list[str], int] | None = None
+_previous: dict | None = None  # the record a narrowed run started from
 
 
 def is_plain_run(args: list[str]) -> bool:
@@ -90,41 +91,75 @@ def _listing() -> list[str]:
     names = []
     for folder in ("build", "build/.work"):
         if os.path.isdir(folder):
-            names += sorted(f"{folder}/{n}" for n in os.listdir(folder))
+            names += sorted(f"{folder}/{n}" for n in os.listdir(folder) if not n.startswith("."))
     return names
 
 
-def unchanged(state_file: str) -> int | None:
-    """The task count of the recorded build if nothing changed since, else None."""
+def _org_of(name: str) -> str | None:
+    """The org an input belongs to: org_profiles/<id>.yaml or a file in org_profiles/<id>/."""
+    parts = name.split("/")
+    if parts[0] != "org_profiles" or len(parts) < 2:
+        return None
+    if len(parts) == 2:
+        return parts[1][: -len(".yaml")] if parts[1].endswith(".yaml") else None
+    return parts[1]
+
+
+def check(state_file: str) -> tuple[int | None, frozenset[str] | None]:
+    """Compare the files with the record of the last successful build.
+
+    Returns ``(tasks, None)`` when nothing changed (``tasks``: how many the record covers),
+    ``(None, orgs)`` when only the profiles or assets of ``orgs`` changed (the run can
+    plan just those), and ``(None, None)`` when doit must check everything.
+    """
+    global _previous
     path = _path(state_file)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        return None, None
     if not os.path.exists(state_file) or record.get("listing") != _listing():
-        return None
+        return None, None
     inputs, recorded = _inputs(), record["inputs"]
-    if inputs.keys() != recorded.keys():
-        return None
-    digest, refreshed = _Hasher(), False
-    for name, stat in inputs.items():
-        mtime, size, md5 = recorded[name]
-        if stat.st_mtime_ns == mtime and stat.st_size == size:
+    profiles = {n for n in inputs if _org_of(n) and n.count("/") == 1}
+    if profiles != {n for n in recorded if _org_of(n) and n.count("/") == 1}:
+        return None, None  # an organisation was added or removed
+    digest, refreshed, affected = _Hasher(), False, set()
+    for name in inputs.keys() | recorded.keys():
+        stat, known = inputs.get(name), recorded.get(name)
+        if stat and known and stat.st_mtime_ns == known[0] and stat.st_size == known[1]:
             continue
-        if stat.st_size != size or digest(name, stat) != md5:
-            return None
-        recorded[name] = [stat.st_mtime_ns, size, md5]
-        refreshed = True
+        if stat and known and stat.st_size == known[1] and digest(name, stat) == known[2]:
+            recorded[name] = [stat.st_mtime_ns, known[1], known[2]]
+            refreshed = True
+            continue
+        org = _org_of(name)
+        if org is None:
+            return None, None  # shared code, templates or sources changed
+        affected.add(org)
+    own = tuple(f"build/{org}/" for org in affected) + tuple(f"build/.work/{org}/" for org in affected)
     for name, (mtime, size) in record["files"].items():
+        if name.startswith(own):
+            continue
         try:
             stat = os.stat(name)
         except OSError:
-            return None
+            return None, None
         if stat.st_mtime_ns != mtime or stat.st_size != size:
-            return None
+            return None, None
+    if affected:
+        _previous = {**record, "affected": sorted(affected)}
+        return None, frozenset(affected)
     if refreshed:  # same contents, new times: record them so the next run needs no hashing
         _write(path, record)
-    return record["tasks"]
+    return record["tasks"], None
+
+
+def manifests() -> list[str]:
+    """Every org's manifest in the record that a narrowed run starts from (for the site index)."""
+    if _previous is None:
+        return []
+    return sorted(n for n in _previous["files"] if n.startswith("build/") and n.endswith("/manifest.json"))
 
 
 def start(state_file: str, files: Iterable[str], tasks: int) -> None:
@@ -137,13 +172,24 @@ def start(state_file: str, files: Iterable[str], tasks: int) -> None:
 
 
 def finish(success: bool) -> None:
-    """The run ended: record its files if every task succeeded."""
+    """The run ended: record its files if every task succeeded.
+
+    After a narrowed run the record keeps the other organisations' entries, which
+    the run did not touch (``check`` verified them before it started).
+    """
     if _pending is None or not success:
         return
     path, files, tasks = _pending
     digest = _Hasher()
     inputs = {name: [s.st_mtime_ns, s.st_size, digest(name, s)] for name, s in _inputs().items()}
     outputs = {}
+    if _previous is not None:
+        own = tuple(f"build/{o}/" for o in _previous["affected"]) + tuple(
+            f"build/.work/{o}/" for o in _previous["affected"]
+        )
+        planned = set(files)
+        outputs = {n: v for n, v in _previous["files"].items() if n not in planned and not n.startswith(own)}
+        tasks = _previous["tasks"]
     for name in files:
         if name not in inputs:
             try:

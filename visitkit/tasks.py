@@ -312,7 +312,9 @@ def plan(selection: Selection = EVERYTHING) -> dict[str, list[dict[str, Any]]]:
             groups["manifest"].append(_manifest_task(built, org, jobs))
             groups["zip"].append(_zip_task(built, org))
     if selection.everything:  # shards and partial builds leave the index to the merge step
-        groups["index"].append(_index_task([org for org in orgs if org.locales]))
+        groups["index"].append(_index_task([_manifest(org.id) for org in orgs if org.locales]))
+    elif selection.shard is None and snapshot.manifests():  # narrowed to the orgs that changed (snapshot)
+        groups["index"].append(_index_task(snapshot.manifests()))
     groups["recipe"] = built.recipe_tasks()
     files = {f for group in groups.values() for t in group for f in (*t.get("file_dep", ()), *t.get("targets", ()))}
     snapshot.start(selection.state_file, files, sum(len(group) for group in groups.values()))
@@ -455,8 +457,7 @@ def _zip_task(built: _Plan, org: Org) -> dict[str, Any]:
 INDEX_TEMPLATE = "templates/index/index.html.j2"
 
 
-def _index_task(orgs: list[Org]) -> dict[str, Any]:
-    manifests = [_manifest(org.id) for org in orgs]
+def _index_task(manifests: list[str]) -> dict[str, Any]:
     target = f"{BUILD}/index.html"
     return {
         "basename": "index",
