@@ -121,7 +121,8 @@ def _median(values: list[float]) -> float:
     return round(statistics.median(values), 3)
 
 
-def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Path, edits: bool = True) -> dict:
+def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Path, full: bool = True) -> dict:
+    """Every measure for ``orgs`` organisations; ``full=False`` (curve points): cold build and no-op only."""
     project = make_project(scratch / f"orgs-{orgs}", orgs, locales)
     result: dict = {"orgs": orgs, "locales": locales, "workers": workers, "runs": runs}
 
@@ -129,20 +130,27 @@ def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Pat
     cold, floor = [], []
     rss_dir = scratch / f"rss-{orgs}"
     for _ in range(runs):
-        _clean(project)
-        floor.append(_floor(project, workers))
+        if full:
+            _clean(project)
+            floor.append(_floor(project, workers))
         _clean(project)
         shutil.rmtree(rss_dir, ignore_errors=True)
         rss_dir.mkdir()
         seconds, build = _doit(project, "-n", str(workers), env={"VISITKIT_RSS_LOG": str(rss_dir)})
         cold.append(seconds)
     tasks_run = len(_ran(build))
-    result["cold"] = {"seconds": _median(cold), "floor_seconds": _median(floor), "tasks": tasks_run,
-                      "ratio": round(statistics.median(c / f for c, f in zip(cold, floor, strict=True)), 3)}
+    result["cold"] = {"seconds": _median(cold), "tasks": tasks_run}
+    if full:
+        result["cold"]["floor_seconds"] = _median(floor)
+        result["cold"]["ratio"] = round(statistics.median(c / f for c, f in zip(cold, floor, strict=True)), 3)
     result["memory"] = _rss(rss_dir)
 
     # 2. no-op against doit's bare floor
-    noop = [_doit(project, "-n", str(workers))[0] for _ in range(runs)]
+    noop = [_doit(project, "-n", str(workers))[0] for _ in range(max(runs, 3))]
+    result["noop"] = {"seconds": _median(noop)}
+    if not full:
+        shutil.rmtree(project, ignore_errors=True)
+        return result
     subprocess.run([sys.executable, "-m", "bench.floor", "--floor-dodo"], cwd=project, check=True,
                    capture_output=True, env={**os.environ, "PYTHONPATH": f"{project}{os.pathsep}{ROOT}"})
     shutil.copy(ROOT / "bench/floor_dodo.py", project / "floor_dodo.py")
@@ -163,7 +171,7 @@ def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Pat
     }
 
     # 4. edits: exactly the downstream tasks run, at about their render floor
-    if edits:
+    if full:
         result["edits"] = {}
         for label, path, change in (
             ("one profile", "org_profiles/org-00001.yaml", lambda t: t.replace("name: ", "name: Renamed ", 1)),
@@ -195,13 +203,15 @@ def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Pat
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| orgs | cold s | render floor s | ratio | no-op s | bare floor s | ratio | fresh-checkout s | "
-             "peak RSS MB | RSS growth % |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| orgs | tasks | cold s | render floor s | ratio | no-op s | bare floor s | ratio | fresh-checkout s | "
+             "peak RSS MB | RSS growth % |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
+        cold, noop = r["cold"], r["noop"]
+        fresh = r.get("fresh_checkout_noop", {})
         lines.append(
-            f"| {r['orgs']} | {r['cold']['seconds']} | {r['cold']['floor_seconds']} | {r['cold']['ratio']} | "
-            f"{r['noop']['seconds']} | {r['noop']['bare_floor_seconds']} | {r['noop']['ratio']} | "
-            f"{r['fresh_checkout_noop']['seconds']} | {r['memory']['peak_rss_mb']} | "
+            f"| {r['orgs']} | {cold['tasks']} | {cold['seconds']} | {cold.get('floor_seconds', '–')} | "
+            f"{cold.get('ratio', '–')} | {noop['seconds']} | {noop.get('bare_floor_seconds', '–')} | "
+            f"{noop.get('ratio', '–')} | {fresh.get('seconds', '–')} | {r['memory']['peak_rss_mb']} | "
             f"{r['memory']['growth_100_to_last_pct']} |"
         )
     for r in results:
@@ -231,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         results = [measure(options.orgs, locales, options.runs, options.workers, Path(scratch))]
         for size in [int(s) for s in options.curve.split(",") if s]:
             if size != options.orgs:
-                results.append(measure(size, locales, 1, options.workers, Path(scratch), edits=False))
+                results.append(measure(size, locales, 1, options.workers, Path(scratch), full=False))
     results.sort(key=lambda r: r["orgs"])
     document = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "results": results}
     Path(options.out).write_text(json.dumps(document, indent=1) + "\n")

@@ -15,7 +15,8 @@ context always gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -50,3 +51,47 @@ def renderer_inputs(module: ModuleType, vertical: str, logo: str | None, fonts: 
     if "font" in uses:
         files.update(fonts)
     return sorted(files)
+
+
+def template_sources(assets: Mapping[str, bytes]) -> tuple[tuple[str, str], ...]:
+    """The Jinja templates (``.j2``) among a renderer's inputs, named relative to ``templates/``."""
+    return tuple(
+        sorted(
+            (name.removeprefix("templates/"), data.decode("utf-8"))
+            for name, data in assets.items()
+            if name.startswith("templates/") and name.endswith(".j2")
+        )
+    )
+
+
+@functools.lru_cache(maxsize=16)  # a warm worker renders many orgs with the same template files
+def jinja_environment(
+    sources: tuple[tuple[str, str], ...],
+    autoescape: bool = True,
+    finalize: Callable | None = None,
+    filters: tuple[tuple[str, Callable], ...] = (),
+):
+    """A Jinja environment that loads only ``sources`` and fails on any undefined name."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(dict(sources)),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,  # a missing label fails the build instead of printing nothing
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
+        finalize=finalize,
+    )
+    env.filters.update(dict(filters))
+    return env
+
+
+def balanced_lines(title: str) -> list[str]:
+    """A title split into two lines of similar length (the PDF and the slide set it the same way)."""
+    words = title.split()
+    if len(words) < 3:
+        return [title]
+    best = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
+    return [" ".join(words[:best]), " ".join(words[best:])]

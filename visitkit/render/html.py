@@ -10,13 +10,12 @@ does not make a CSS value safe.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from visitkit import colors
-from visitkit.render import RenderContext
+from visitkit.render import RenderContext, jinja_environment, template_sources
 
 if TYPE_CHECKING:  # jinja2 is imported lazily: listing tasks must stay cheap
     import jinja2
@@ -26,7 +25,6 @@ if TYPE_CHECKING:  # jinja2 is imported lazily: listing tasks must stay cheap
 
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 _FAMILY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{0,62}")
-_TEMPLATE_PREFIX = "templates/"
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 # Used after the brand family, so the page never needs a web font: every visitor's own UI font.
 SYSTEM_FONTS = (
@@ -56,34 +54,10 @@ def render(context: RenderContext, template: str, **variables: Any) -> bytes:
 
 
 def environment(assets: Mapping[str, bytes]) -> jinja2.Environment:
-    """The Jinja environment over the Jinja templates among ``assets``."""
-    sources = tuple(
-        sorted(
-            (name[len(_TEMPLATE_PREFIX) :], data.decode("utf-8"))
-            for name, data in assets.items()
-            if name.startswith(_TEMPLATE_PREFIX) and name.endswith(".j2")
-        )
-    )
-    return _environment(sources)
-
-
-@functools.lru_cache(maxsize=8)  # a warm worker renders many orgs with the same template files
-def _environment(sources: tuple[tuple[str, str], ...]) -> jinja2.Environment:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.DictLoader(dict(sources)),
-        autoescape=True,  # every template, whatever its extension (the CSS files are included in <style>)
-        undefined=jinja2.StrictUndefined,  # a missing label fails the build instead of printing nothing
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        auto_reload=False,
-    )
-    env.filters["blocks"] = visible_blocks
-    env.filters["link_groups"] = link_groups
-    env.filters["plain"] = plain_text
-    return env
+    """The Jinja environment over the Jinja templates among ``assets`` (autoescape on for every
+    template, whatever its extension: the CSS files are included in <style>)."""
+    filters = (("blocks", visible_blocks), ("link_groups", link_groups), ("plain", plain_text))
+    return jinja_environment(template_sources(assets), True, None, filters)
 
 
 # ------------------------------------------------------------------ values

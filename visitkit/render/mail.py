@@ -13,13 +13,12 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from visitkit.render import html
+from visitkit.render import html, jinja_environment, template_sources
 from visitkit.render.text import clean
 
 if TYPE_CHECKING:
@@ -122,35 +121,13 @@ def _href(url: str) -> Any:
 
 def environment(assets: Mapping[str, bytes], autoescape: bool = True) -> jinja2.Environment:
     """The email templates' Jinja environment (HTML: autoescape; text: none), over the renderer's inputs."""
-    sources = tuple(
-        sorted(
-            (name.removeprefix("templates/"), data.decode("utf-8"))
-            for name, data in assets.items()
-            if name.startswith("templates/") and name.endswith(".j2")
-        )
+    filters = (
+        ("blocks", html.visible_blocks),
+        ("link_groups", html.link_groups),
+        ("href", _href),
+        ("defuse_url", defuse_url),
     )
-    return _environment(sources, autoescape)
-
-
-@functools.lru_cache(maxsize=8)
-def _environment(sources: tuple[tuple[str, str], ...], autoescape: bool) -> jinja2.Environment:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.DictLoader(dict(sources)),
-        autoescape=autoescape,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        auto_reload=False,
-        finalize=finalize,
-    )
-    env.filters["blocks"] = html.visible_blocks
-    env.filters["link_groups"] = html.link_groups
-    env.filters["href"] = _href
-    env.filters["defuse_url"] = defuse_url
-    return env
+    return jinja_environment(template_sources(assets), autoescape, finalize, filters)
 
 
 # ------------------------------------------------------------------ assets

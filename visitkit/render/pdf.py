@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from visitkit import colors
-from visitkit.render import RenderContext
+from visitkit.render import RenderContext, balanced_lines
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -342,7 +342,7 @@ def _values(context: RenderContext) -> dict[str, Any]:
     return {
         "c": content,
         "info": info,
-        "title_lines": _balanced_lines(info.title),
+        "title_lines": balanced_lines(info.title),
         "title_size": _title_size(info.title),
         "name_size": "long" if len(content.name) > 90 else "medium" if len(content.name) > 50 else "short",
         "low_contrast_header": header_contrast < colors.BODY_TEXT,  # only large text is safe then
@@ -362,17 +362,8 @@ def _plain(blocks: Iterable[Block]) -> str:
     return " ".join("".join(run.text for run in item) for block in blocks for item in block.items)
 
 
-def _balanced_lines(title: str) -> list[str]:
-    """Split a title into two lines of similar length, the way a designer would set it."""
-    words = title.split()
-    if len(words) < 3:
-        return [title]
-    best = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
-    return [" ".join(words[:best]), " ".join(words[best:])]
-
-
 def _title_size(title: str) -> str:
-    longest = max(len(line) for line in _balanced_lines(title))
+    longest = max(len(line) for line in balanced_lines(title))
     return "xl" if longest <= 18 else "l" if longest <= 23 else "m" if longest <= 29 else "s"
 
 

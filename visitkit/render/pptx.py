@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from visitkit.render import balanced_lines
+
 if TYPE_CHECKING:
     from visitkit.content import Content
     from visitkit.render import RenderContext
@@ -441,15 +443,6 @@ def display_url(url: str, limit: int = 42) -> str:
     """A URL as printed for readers of paper copies (as on the PDF): no scheme, no trailing slash."""
     text = re.sub(r"^(https?://)?(www\.)?", "", url, flags=re.I).rstrip("/")
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
-
-
-def balanced_lines(title: str) -> list[str]:
-    """A title split into two lines of similar length (the PDF sets it the same way)."""
-    words = title.split()
-    if len(words) < 3:
-        return [title]
-    best = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
-    return [" ".join(words[:best]), " ".join(words[best:])]
 
 
 def _title_class(lines: list[str]) -> str:

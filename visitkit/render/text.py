@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from visitkit.render import html
+from visitkit.render import html, jinja_environment, template_sources
 
 if TYPE_CHECKING:
     import jinja2
@@ -40,35 +40,14 @@ def environment(
 
     ``finalize`` is applied to every printed value; ``url`` to every link target written out.
     """
-    sources = tuple(
-        sorted(
-            (name.removeprefix("templates/"), data.decode("utf-8"))
-            for name, data in assets.items()
-            if name.startswith("templates/") and name.endswith(".j2")
-        )
-    )
-    return _environment(sources, finalize, url)
+    filters = (("wrap", wrap), ("blocks", _blocks_with(url)), ("underline", underline), ("url", url))
+    return jinja_environment(template_sources(assets), False, finalize, filters)
 
 
-@functools.lru_cache(maxsize=8)
-def _environment(sources: tuple[tuple[str, str], ...], finalize: Callable, url: Callable) -> jinja2.Environment:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.DictLoader(dict(sources)),
-        autoescape=False,  # plain text: nothing is markup
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        auto_reload=False,
-        finalize=finalize,
-    )
-    env.filters["wrap"] = wrap
-    env.filters["blocks"] = functools.partial(blocks, url=url)
-    env.filters["underline"] = underline
-    env.filters["url"] = url
-    return env
+@functools.cache
+def _blocks_with(url: Callable[[str], str]) -> Callable:
+    """One ``blocks`` filter per link writer, so that the cached environment is reused."""
+    return functools.partial(blocks, url=url)
 
 
 def wrap(text: str, indent: int = 0, first: str = "", width: int = WIDTH) -> str:
