@@ -34,8 +34,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from visitkit import richtext
+from visitkit.selection import ORG_ID
 
-ORG_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # use fullmatch: "$" would accept a trailing newline
 LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 MAX_PROFILE_BYTES = 256 * 1024
 MAX_YAML_DEPTH = 20  # real profiles nest 3 deep; libyaml's composer recurses (and crashes) on deep input
