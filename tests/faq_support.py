@@ -80,6 +80,13 @@ def parse_fragment(data: bytes):
     return lxml_html.fragments_fromstring(data.decode("utf-8"))
 
 
+def fragment(data: bytes):
+    """The fragment's single root element."""
+    elements = parse_fragment(data)
+    assert len(elements) == 1, [e.tag for e in elements]
+    return elements[0]
+
+
 def all_questions(content: Content):
     return [q for section in content.faq.sections for q in section.questions]
 

@@ -13,8 +13,8 @@ from tests.faq_support import (
     css_rules,
     empty_elements,
     external_references,
+    fragment,
     parse_document,
-    parse_fragment,
     render,
     selectors,
     style_text,
@@ -30,12 +30,6 @@ def scope_of(root) -> str:
     """The scope class: the root's class that is specific to the organisation."""
     (scope,) = [c for c in root.get("class").split() if c.startswith("vk-faq-")]
     return scope
-
-
-def fragment(data: bytes):
-    elements = parse_fragment(data)
-    assert len(elements) == 1, [e.tag for e in elements]
-    return elements[0]
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_content, make_context
-from tests.faq_support import HOSTILE, css_rules, parse_fragment, render, selectors, style_text, text_of
+from tests.faq_support import HOSTILE, css_rules, fragment, render, selectors, style_text, text_of
 from tests.test_render_email_html import BASE, HOSTED
 from visitkit.render import resources_fragment, resources_page
 
 MODULE = "visitkit.render.resources_fragment"
 FORBIDDEN_AT_RULES = {"@import", "@font-face", "@namespace", "@page", "@charset", "@property"}
-
-
-def fragment(data: bytes):
-    elements = parse_fragment(data)
-    assert len(elements) == 1, [e.tag for e in elements]
-    return elements[0]
 
 
 @pytest.fixture(scope="module")
