@@ -26,4 +26,4 @@ def test_quick_benchmark_runs_and_reports(tmp_path: Path):
         # exactly the tasks downstream of the edit ran: no more, no fewer
         assert edit["tasks_ran"] == edit["tasks_downstream"] and edit["unexpected"] == [], edit
     assert measured["memory"]["workers"] >= 1
-    assert "| orgs | cold s |" in result.stdout
+    assert "| orgs | tasks | cold s |" in result.stdout
