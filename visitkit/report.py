@@ -36,13 +36,17 @@ class Reporter(ConsoleReporter):
         self.live = getattr(outstream, "isatty", lambda: False)() and os.environ.get("TERM") != "dumb"
         self.status_shown = False
         # One report per doit state file, so that each shard leaves its own for the merge step.
-        self.report_path = Path("build/.reports") / (Path(options.get("dep_file") or ".doit.db").stem + ".json")
+        self.state_file = options.get("dep_file") or ".doit.db"
+        self.report_path = Path("build/.reports") / (Path(self.state_file).stem + ".json")
 
     # -------------------------------------------------------------- doit hooks
 
     def initialize(self, tasks, selected_tasks):
         self.total = sum(1 for task in tasks.values() if task.actions)
         self.started = self.last_progress = time.monotonic()
+        if snapshot.fast_count is None:  # tasks are about to run: the no-op record no longer holds
+            files = {f for task in tasks.values() for f in (*task.file_dep, *task.targets)}
+            snapshot.start(self.state_file, files, sum(1 for task in tasks.values() if task.name.count(":")))
 
     def execute_task(self, task):
         if task.actions and not task.name.startswith("_"):

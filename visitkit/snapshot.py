@@ -163,7 +163,7 @@ def manifests() -> list[str]:
 
 
 def start(state_file: str, files: Iterable[str], tasks: int) -> None:
-    """A real run begins: forget the record until it ends well."""
+    """Tasks are about to run (called by the reporter): forget the record until the run ends well."""
     global _pending
     path = _path(state_file)
     path.unlink(missing_ok=True)

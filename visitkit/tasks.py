@@ -316,8 +316,6 @@ def plan(selection: Selection = EVERYTHING) -> dict[str, list[dict[str, Any]]]:
     elif selection.shard is None and snapshot.manifests():  # narrowed to the orgs that changed (snapshot)
         groups["index"].append(_index_task(snapshot.manifests()))
     groups["recipe"] = built.recipe_tasks()
-    files = {f for group in groups.values() for t in group for f in (*t.get("file_dep", ()), *t.get("targets", ()))}
-    snapshot.start(selection.state_file, files, sum(len(group) for group in groups.values()))
     return groups
 
 
@@ -489,7 +487,7 @@ def prune_task(selection: Selection = EVERYTHING):
         "doc": GROUP_DOCS["prune"],
         "actions": [(_remove_dirs, [[d.as_posix() for d in stray]])] if stray else [],
         "uptodate": [not stray],
-        "clean": [(shutil.rmtree, [REPORTS, True])],
+        "clean": [(shutil.rmtree, [REPORTS, True]), (shutil.rmtree, [snapshot.FOLDER.as_posix(), True])],
         "verbosity": 2,
     }
 
