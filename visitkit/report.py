@@ -45,8 +45,9 @@ class Reporter(ConsoleReporter):
         self.total = sum(1 for task in tasks.values() if task.actions)
         self.started = self.last_progress = time.monotonic()
         if snapshot.fast_count is None:  # tasks are about to run: the no-op record no longer holds
-            files = {f for task in tasks.values() for f in (*task.file_dep, *task.targets)}
-            snapshot.start(self.state_file, files, sum(1 for task in tasks.values() if task.name.count(":")))
+            chosen = _closure(tasks, selected_tasks)
+            files = {f for task in chosen for f in (*task.file_dep, *task.targets)}
+            snapshot.start(self.state_file, files, sum(1 for task in chosen if ":" in task.name))
 
     def execute_task(self, task):
         if task.actions and not task.name.startswith("_"):
@@ -146,6 +147,19 @@ class Reporter(ConsoleReporter):
         if self.status_shown:
             self.write("\r\033[K")
             self.status_shown = False
+
+
+def _closure(tasks: dict, selected: list[str]) -> list:
+    """The selected tasks and every task they depend on (doit adds file_dep → target links as task_dep)."""
+    seen: dict[str, object] = {}
+    pending = list(selected or [])
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in tasks:
+            continue
+        seen[name] = tasks[name]
+        pending += tasks[name].task_dep
+    return list(seen.values())
 
 
 def _last_line(fail: BaseFail) -> str:
