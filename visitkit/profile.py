@@ -107,13 +107,17 @@ def _control_error(value: str, match: re.Match[str], what: str) -> PydanticCusto
     )
 
 
+def _require_visible(value: str) -> None:
+    if not any(unicodedata.category(ch)[0] not in "ZC" for ch in value):
+        raise _fail("invisible", "expected text with at least one visible character, got {got}", got=_shown(value))
+
+
 def _line(value: str) -> str:
     """One line of visible text (names, labels, list items)."""
     bad = _BAD_IN_LINE.search(value)
     if bad:
         raise _control_error(value, bad, "one line of text")
-    if not any(unicodedata.category(ch)[0] not in "ZC" for ch in value):
-        raise _fail("invisible", "expected text with at least one visible character, got {got}", got=_shown(value))
+    _require_visible(value)
     return value
 
 
@@ -214,8 +218,7 @@ def _prose(value: str) -> str:
     bad = _BAD_IN_PROSE.search(value)
     if bad:
         raise _control_error(value, bad, "text")
-    if not any(unicodedata.category(ch)[0] not in "ZC" for ch in value):
-        raise _fail("invisible", "expected text with at least one visible character, got {got}", got=_shown(value))
+    _require_visible(value)
     for href in _hrefs(_LINKS.parse(value)):
         # A link markdown-it refuses (javascript:, data:…) would silently show as text: say so instead.
         _prose_url(href)
