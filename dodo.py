@@ -11,7 +11,7 @@ import sys
 
 from doit import get_var
 
-from visitkit import snapshot, tasks
+from visitkit import snapshot, tasks, workers
 from visitkit.checker import MemoMD5Checker
 from visitkit.report import Reporter
 
@@ -29,15 +29,25 @@ except ValueError as problem:
 # Only the main process decides: spawned workers re-import this file.
 if SELECTED.orgs is None and multiprocessing.parent_process() is None and snapshot.is_plain_run(sys.argv[1:]):
     snapshot.recording = True
-    snapshot.fast_count, changed_orgs = snapshot.check(SELECTED.state_file)
-    if changed_orgs:  # only these organisations' own files changed: plan just them (and the index)
-        SELECTED = tasks.Selection(orgs=tuple(sorted(changed_orgs)), shard=SELECTED.shard)
+    CHANGES = snapshot.check(SELECTED.state_file)
+    snapshot.fast_count = CHANGES.unchanged_tasks
+    if CHANGES.orgs:  # only these organisations' own files changed: plan just them (and the index)
+        SELECTED = tasks.Selection(orgs=tuple(sorted(CHANGES.orgs)), shard=SELECTED.shard)
+    elif CHANGES.groups:  # only shared files read by these groups changed: plan them and what reads their outputs
+        SELECTED = tasks.Selection(shard=SELECTED.shard, groups=tasks.downstream(CHANGES.groups))
+
+if snapshot.fast_count is None and multiprocessing.parent_process() is None:
+    workers.prepare(sys.argv[1:])  # with -n, the workers' code loads while doit plans
 
 DOIT_CONFIG = {
-    "default_tasks": [
-        "recipe", "validate", "content", *tasks.OUTPUTS, "thumbnail", "manifest", "zip", "index", "prune"
-    ],
+    # An organisation's zip needs every one of its outputs, so asking for the zips first renders
+    # organisation after organisation, not format after format: each worker meets every renderer
+    # within its first documents, so its memory levels off at once. "validate" then catches the
+    # profiles too broken to have outputs.
+    "default_tasks": ["recipe", "zip", "validate", "index", "prune"],
     "continue": True,  # a broken profile must not stop the other organisations
+    # -n N runs doit's workers as threads that hand actions to lean render processes (visitkit/workers.py)
+    "par_type": "thread",
     "backend": "sqlite3",
     "dep_file": SELECTED.state_file,
     "reporter": Reporter,

@@ -69,6 +69,7 @@ def built(tmp_path_factory) -> Path:
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
     result = doit(project)
     assert result.returncode == 0, result.stdout + result.stderr
+    (project / "first-build.log").write_text(result.stdout)
     return project
 
 
@@ -88,6 +89,14 @@ def test_full_build_writes_every_output(built: Path):
             for name in OUTPUT_FILES:
                 path = built / "build" / org_id / locale / name
                 assert path.is_file() and path.stat().st_size > 0, path
+
+
+def test_outputs_are_rendered_organisation_after_organisation(built: Path):
+    """Every format of one organisation, then the next: a worker meets each renderer within its first documents."""
+    order = re.findall(r"^\.  (\S+)$", (built / "first-build.log").read_text(), re.MULTILINE)
+    rendered_orgs = [n.split(":", 1)[1].split("/")[0] for n in order if n.split(":", 1)[0] in tasks.OUTPUTS]
+    assert len(rendered_orgs) > len(example_orgs()) * len(tasks.OUTPUTS) // 2
+    assert rendered_orgs == sorted(rendered_orgs)  # no org's output after the next org's first one
 
 
 def test_noop_run_executes_nothing(project: Path):
@@ -169,13 +178,14 @@ def test_org_selection_builds_only_those(project: Path):
     assert "org_profiles/no-such-org.yaml: no such profile" in result.stdout
 
 
-@pytest.mark.parametrize("start_method", ["fork", "spawn"])
-def test_parallel_build_gives_the_same_bytes(built: Path, project: Path, start_method: str, monkeypatch):
-    # spawn re-imports dodo.py in every worker, as Python 3.14 and macOS do
+@pytest.mark.parametrize(("parallel", "start_method"), [("thread", "fork"), ("process", "fork"), ("process", "spawn")])
+def test_parallel_build_gives_the_same_bytes(built: Path, project: Path, parallel: str, start_method: str, monkeypatch):
+    # threads (the default) hand actions to spawned render workers; doit's own process workers
+    # are started with spawn on Python 3.14 and macOS, which re-imports dodo.py in every worker
     monkeypatch.setenv("VISITKIT_START_METHOD", start_method)
     shutil.rmtree(project / "build")
     (project / ".doit.db").unlink()
-    result = doit(project, "-n", "2")
+    result = doit(project, "-n", "2", "-P", parallel)
     assert result.returncode == 0, result.stdout + result.stderr
     assert hashes(project / "build") == hashes(built / "build")
 
@@ -493,3 +503,24 @@ def test_a_profile_edit_plans_only_that_org(project: Path):
     assert checked <= recipes  # the other organisations' tasks were not even checked
     assert {name.split(":", 1)[1].split("/")[0] for name in ran(result)} == {org, "site"}
     assert FAST in doit(project).stdout
+
+
+def test_a_shared_template_edit_plans_only_the_groups_that_read_it(project: Path):
+    path = project / "templates/email/email.html.j2"
+    path.write_text(path.read_text().replace('<body class="vk-body">', '<body class="vk-body" data-edit="2">'))
+    result = doit(project)
+    groups = {name.split(":")[0] for name in ran(result)}
+    assert groups == {"recipe", "email", "manifest", "zip", "index"}
+    checked = int(re.search(r"up to date (\d+)", result.stdout).group(1))
+    recipes = len(list((project / "build/.recipes").glob("*.sha256")))
+    assert checked <= recipes  # no task of another group (faq, pdf, content…) was even checked
+    assert FAST in doit(project).stdout
+
+
+def test_a_code_edit_plans_every_task(project: Path):
+    with (project / "visitkit/render/email_html.py").open("a") as handle:
+        handle.write("\n# code may change what the plan holds: no narrowing\n")
+    result = doit(project)
+    assert {name.split(":")[0] for name in ran(result)} == {"recipe", "email", "manifest", "zip", "index"}
+    checked = int(re.search(r"up to date (\d+)", result.stdout).group(1))
+    assert checked > sum(len(locales) for locales in example_orgs().values())  # every other task was checked

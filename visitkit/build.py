@@ -92,16 +92,18 @@ def _limits(target: str):
 
 
 def _log_rss() -> None:
-    """For the benchmark: append this worker's resident memory after each document."""
+    """For the benchmark: append this process's peak and current resident memory (kB) after each document.
+
+    The peak is VmHWM, this process image's own high-water mark: ru_maxrss survives exec, so a
+    worker spawned from a large doit process would report that process's size as its own.
+    """
     folder = os.environ.get("VISITKIT_RSS_LOG")
     if folder:
+        with open("/proc/self/status") as status:
+            fields = dict(line.split(":", 1) for line in status if ":" in line)
+        peak, current = (fields[name].split()[0] for name in ("VmHWM", "VmRSS"))
         with open(os.path.join(folder, f"{os.getpid()}.log"), "a") as log:
-            log.write(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} {_current_rss_kb()}\n")
-
-
-def _current_rss_kb() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+            log.write(f"{peak} {current}\n")
 
 
 def validate(profile_path: str, sources_dir: str, target: str) -> TaskFailed | None:

@@ -45,9 +45,7 @@ class Reporter(ConsoleReporter):
         self.total = sum(1 for task in tasks.values() if task.actions)
         self.started = self.last_progress = time.monotonic()
         if snapshot.fast_count is None:  # tasks are about to run: the no-op record no longer holds
-            chosen = _closure(tasks, selected_tasks)
-            files = {f for task in chosen for f in (*task.file_dep, *task.targets)}
-            snapshot.start(self.state_file, files, sum(1 for task in chosen if ":" in task.name))
+            snapshot.start(self.state_file, _closure(tasks, selected_tasks))
 
     def execute_task(self, task):
         if task.actions and not task.name.startswith("_"):

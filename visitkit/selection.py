@@ -1,4 +1,4 @@
-"""Which organisations a run builds: all, a list (``org=a,b``) or a shard (``shard=i/n``).
+"""Which organisations a run builds: all, a list (``org=a,b``) or a shard (``shard=i/n``); and which task groups.
 
 Kept apart from visitkit.tasks so that dodo.py can read the selection, and
 decide that nothing changed, without importing the schema and renderers.
@@ -26,6 +26,8 @@ class Selection:
 
     orgs: tuple[str, ...] | None = None
     shard: tuple[int, int] | None = None
+    groups: frozenset[str] | None = None
+    """Only these task groups (set by visitkit.snapshot when only files they share changed); None: all."""
 
     @classmethod
     def parse(cls, org: str | None, shard: str | None) -> Selection:
@@ -39,8 +41,11 @@ class Selection:
         return cls(orgs, (int(match[1]), int(match[2])))
 
     @property
-    def everything(self) -> bool:
+    def every_org(self) -> bool:
         return self.orgs is None and self.shard is None
+
+    def plans(self, group: str) -> bool:
+        return self.groups is None or group in self.groups
 
     def includes(self, org_id: str) -> bool:
         return self.shard is None or shard_of(org_id, self.shard[1]) == self.shard[0]

@@ -6,11 +6,15 @@ After a run in which every task succeeded, we record every file any task reads
 or writes (size, mtime and, for the project's own inputs, a content hash) and
 the listing of the input folders. The next plain ``doit`` run compares the
 files with that record; if they all match, doit is given no tasks to check.
+If only some organisations' own files changed, only those organisations are
+planned; if only shared templates or sources changed, only the task groups
+that read them (and the groups downstream) are planned, which the record also
+keeps: each shared file with the groups that read it.
 
 Contents decide, not times: an input whose mtime changed (a fresh ``git clone``
 or a cache restore) but whose bytes did not still matches, and each file is
-hashed at most once (hard links once per inode). Anything else — an edited,
-added or removed file, a missing or touched output, another selection, a run
+hashed at most once (hard links once per inode). Anything else — edited code,
+an added or removed file, a missing or touched output, another selection, a run
 that failed or was killed — falls back to doit's own checks. The record is
 removed when a run starts and written only when it ends without failure.
 """
@@ -20,11 +24,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 INPUT_DIRS = ("org_profiles", "sources", "templates", "visitkit")
 INPUT_FILES = ("dodo.py",)
+RECIPES = "build/.recipes/"
 FOLDER = Path("build/.snapshots")
 # Options that make a run more than "bring everything up to date", and options taking a value.
 _NOT_PLAIN = {"-a", "--always-execute", "-s", "--single"}
@@ -38,7 +43,7 @@ fast_count: int | None = None
 """Set when this run was answered from the record: how many tasks it covers."""
 recording = False
 """Set for plain runs over every org (or one shard): only they may leave a record."""
-_pending: tuple[Path, list[str], int] | None = None
+_pending: tuple[Path, list[str], int, dict[str, list[str]]] | None = None
 _previous: dict | None = None  # the record a narrowed run started from
 
 
@@ -105,26 +110,37 @@ def _org_of(name: str) -> str | None:
     return parts[1]
 
 
-def check(state_file: str) -> tuple[int | None, frozenset[str] | None]:
+@dataclass(frozen=True)
+class Changes:
+    """What changed since the last successful build, as far as planning is concerned."""
+
+    unchanged_tasks: int | None = None
+    """Nothing changed: the record covers this many tasks, and doit need check none."""
+    orgs: frozenset[str] | None = None
+    """Only these organisations' own files (profile, logo, fonts) changed: plan just them."""
+    groups: frozenset[str] | None = None
+    """Only shared files (templates, sources) read by these task groups changed: plan just those groups."""
+
+
+def check(state_file: str) -> Changes:
     """Compare the files with the record of the last successful build.
 
-    Returns ``(tasks, None)`` when nothing changed (``tasks``: how many the record covers),
-    ``(None, orgs)`` when only the profiles or assets of ``orgs`` changed (the run can
-    plan just those), and ``(None, None)`` when doit must check everything.
+    Without a record, or when anything else changed (code, an added or removed
+    file, an output), every field is None and doit checks every task.
     """
     global _previous
     path = _path(state_file)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None, None
+        return Changes()
     if not os.path.exists(state_file) or record.get("listing") != _listing():
-        return None, None
+        return Changes()
     inputs, recorded = _inputs(), record["inputs"]
     profiles = {n for n in inputs if _org_of(n) and n.count("/") == 1}
     if profiles != {n for n in recorded if _org_of(n) and n.count("/") == 1}:
-        return None, None  # an organisation was added or removed
-    digest, refreshed, affected = _Hasher(), False, set()
+        return Changes()  # an organisation was added or removed
+    digest, refreshed, orgs, groups = _Hasher(), False, set(), set()
     for name in inputs.keys() | recorded.keys():
         stat, known = inputs.get(name), recorded.get(name)
         if stat and known and stat.st_mtime_ns == known[0] and stat.st_size == known[1]:
@@ -134,25 +150,30 @@ def check(state_file: str) -> tuple[int | None, frozenset[str] | None]:
             refreshed = True
             continue
         org = _org_of(name)
-        if org is None:
-            return None, None  # shared code, templates or sources changed
-        affected.add(org)
-    own = tuple(f"build/{org}/" for org in affected) + tuple(f"build/.work/{org}/" for org in affected)
+        if org is not None:
+            orgs.add(org)
+        elif stat and known and name in record.get("feeds", {}) and not name.endswith(".py"):
+            groups.update(record["feeds"][name])  # an edited template or source file (planning reads only code)
+        else:
+            return Changes()  # code changed, or a shared file was added or removed
+    if orgs and groups:
+        return Changes()
+    own = tuple(f"build/{org}/" for org in orgs) + tuple(f"build/.work/{org}/" for org in orgs)
     for name, (mtime, size) in record["files"].items():
         if name.startswith(own):
             continue
         try:
             stat = os.stat(name)
         except OSError:
-            return None, None
+            return Changes()
         if stat.st_mtime_ns != mtime or stat.st_size != size:
-            return None, None
-    if affected:
-        _previous = {**record, "affected": sorted(affected)}
-        return None, frozenset(affected)
+            return Changes()
+    if orgs or groups:
+        _previous = {**record, "affected": sorted(orgs)}
+        return Changes(orgs=frozenset(orgs) or None, groups=frozenset(groups) or None)
     if refreshed:  # same contents, new times: record them so the next run needs no hashing
         _write(path, record)
-    return record["tasks"], None
+    return Changes(unchanged_tasks=record["tasks"])
 
 
 def manifests() -> list[str]:
@@ -162,13 +183,32 @@ def manifests() -> list[str]:
     return sorted(n for n in _previous["files"] if n.startswith("build/") and n.endswith("/manifest.json"))
 
 
-def start(state_file: str, files: Iterable[str], tasks: int) -> None:
-    """Tasks are about to run (called by the reporter): forget the record until the run ends well."""
+def start(state_file: str, tasks: list) -> None:
+    """doit is about to run ``tasks`` (called by the reporter): forget the record until the run ends well."""
     global _pending
     path = _path(state_file)
     path.unlink(missing_ok=True)
     if recording:
-        _pending = (path, sorted(set(files)), tasks)
+        files = sorted({f for task in tasks for f in (*task.file_dep, *task.targets)})
+        _pending = (path, files, sum(1 for task in tasks if ":" in task.name), _feeds(tasks))
+
+
+def _feeds(tasks: list) -> dict[str, list[str]]:
+    """Shared input file → the task groups that read it, directly or through a recipe stamp."""
+    stamp_readers: dict[str, set[str]] = {}
+    feeds: dict[str, set[str]] = {}
+    for task in tasks:
+        group = task.name.split(":", 1)[0]
+        for dep in task.file_dep:
+            if dep.startswith(RECIPES):
+                stamp_readers.setdefault(dep, set()).add(group)
+            elif dep.startswith(INPUT_DIRS) and _org_of(dep) is None:
+                feeds.setdefault(dep, set()).add(group)
+    for task in tasks:
+        for stamp in task.targets:
+            for dep in task.file_dep if stamp in stamp_readers else ():
+                feeds.setdefault(dep, set()).update(stamp_readers[stamp])
+    return {name: sorted(groups) for name, groups in feeds.items()}
 
 
 def finish(success: bool) -> None:
@@ -179,9 +219,13 @@ def finish(success: bool) -> None:
     """
     if _pending is None or not success:
         return
-    path, files, tasks = _pending
-    digest = _Hasher()
-    inputs = {name: [s.st_mtime_ns, s.st_size, digest(name, s)] for name, s in _inputs().items()}
+    path, files, tasks, feeds = _pending
+    digest, known = _Hasher(), (_previous or {}).get("inputs", {})
+    inputs = {
+        name: known[name] if known.get(name, [0, -1])[:2] == [s.st_mtime_ns, s.st_size] else
+        [s.st_mtime_ns, s.st_size, digest(name, s)]
+        for name, s in _inputs().items()
+    }  # after a narrowed run, only the files that changed need hashing
     outputs = {}
     if _previous is not None:
         own = tuple(f"build/{o}/" for o in _previous["affected"]) + tuple(
@@ -190,6 +234,8 @@ def finish(success: bool) -> None:
         planned = set(files)
         outputs = {n: v for n, v in _previous["files"].items() if n not in planned and not n.startswith(own)}
         tasks = _previous["tasks"]
+        feeds = {n: sorted({*_previous.get("feeds", {}).get(n, ()), *feeds.get(n, ())})
+                 for n in {*_previous.get("feeds", {}), *feeds}}
     for name in files:
         if name not in inputs:
             try:
@@ -197,7 +243,7 @@ def finish(success: bool) -> None:
             except OSError:
                 return  # a file the build should have written is missing: no record
             outputs[name] = [stat.st_mtime_ns, stat.st_size]
-    _write(path, {"tasks": tasks, "inputs": inputs, "files": outputs, "listing": _listing()})
+    _write(path, {"tasks": tasks, "inputs": inputs, "files": outputs, "feeds": feeds, "listing": _listing()})
 
 
 def _write(path: Path, record: dict) -> None:

@@ -258,7 +258,7 @@ class _Plan:
             {
                 "basename": "recipe",
                 "name": name,
-                "actions": [(_action("recipe"), [list(files), _recipe_path(name)])],
+                "actions": [_action("recipe", [list(files), _recipe_path(name)])],
                 "file_dep": list(files),
                 "targets": [_recipe_path(name)],
                 "clean": True,
@@ -293,29 +293,56 @@ def lock_project() -> None:
     _lock_handle = handle
 
 
+def downstream(groups: set[str] | frozenset[str]) -> frozenset[str]:
+    """``groups`` and every group whose tasks read what theirs write."""
+    found = set(groups)
+    if "validate" in found:
+        found.add("content")
+    if "content" in found:
+        found.update(OUTPUTS)
+    if "pdf" in found:
+        found.add("thumbnail")
+    if found & {"content", "thumbnail", *OUTPUTS}:
+        found.add("manifest")
+    if "manifest" in found:
+        found.update(("zip", "index"))
+    return frozenset(found)
+
+
 @functools.cache
 def plan(selection: Selection = EVERYTHING) -> dict[str, list[dict[str, Any]]]:
-    """Every task, by group, for the selected orgs."""
+    """Every task, by group, for the selected orgs (and, when narrowed, the selected groups)."""
     lock_project()
     orgs, missing = scan(selection)
     built = _Plan()
     groups = built.groups
-    groups["validate"] += [_validate_task(built, org) for org in orgs] + [_missing_task(i) for i in missing]
+    wanted = selection.plans
+    if wanted("validate"):
+        groups["validate"] += [_validate_task(built, org) for org in orgs] + [_missing_task(i) for i in missing]
     for org in orgs:
         jobs = []
         for locale in org.locales:
-            groups["content"].append(_content_task(built, org, locale))
+            if wanted("content"):
+                groups["content"].append(_content_task(built, org, locale))
             jobs += org_jobs(built, org, locale)
         for job in jobs:
-            groups[job.group].append(_job_task(job))
-        if jobs:
+            if wanted(job.group):
+                groups[job.group].append(_job_task(job))
+        if jobs and wanted("manifest"):
             groups["manifest"].append(_manifest_task(built, org, jobs))
+        if jobs and wanted("zip"):
             groups["zip"].append(_zip_task(built, org))
-    if selection.everything:  # shards and partial builds leave the index to the merge step
-        groups["index"].append(_index_task([_manifest(org.id) for org in orgs if org.locales]))
-    elif selection.shard is None and snapshot.manifests():  # narrowed to the orgs that changed (snapshot)
-        groups["index"].append(_index_task(snapshot.manifests()))
+    if selection.shard is None and wanted("index"):  # shards leave the index to the merge step
+        if selection.orgs is None:
+            groups["index"].append(_index_task([_manifest(org.id) for org in orgs if org.locales]))
+        elif snapshot.manifests():  # narrowed to the orgs that changed (snapshot)
+            groups["index"].append(_index_task(snapshot.manifests()))
     groups["recipe"] = built.recipe_tasks()
+    for task in (task for group in groups.values() for task in group):
+        # doit captures an action's output by swapping sys.stdout and sys.stderr while it runs;
+        # under -n its worker threads swap them at once, nesting each other's capture buffers
+        # without end. visitkit.workers passes a worker's output through as it comes instead.
+        task["io"] = {"capture": False}
     return groups
 
 
@@ -332,7 +359,7 @@ def _validate_task(built: _Plan, org: Org) -> dict[str, Any]:
     return {
         "basename": "validate",
         "name": org.id,
-        "actions": [(_action("validate"), [profile, SOURCES.as_posix(), target])],
+        "actions": [_action("validate", [profile, SOURCES.as_posix(), target])],
         "file_dep": [profile, *org.assets, built.recipe("validate", _code("visitkit.profile"))],
         "targets": [target],
         "clean": True,
@@ -343,7 +370,7 @@ def _missing_task(org_id: str) -> dict[str, Any]:
     return {
         "basename": "validate",
         "name": org_id,
-        "actions": [(_action("missing_profile"), [f"{PROFILES}/{org_id}.yaml"])],
+        "actions": [_action("missing_profile", [f"{PROFILES}/{org_id}.yaml"])],
         "uptodate": [False],
     }
 
@@ -361,7 +388,7 @@ def _content_task(built: _Plan, org: Org, locale: str) -> dict[str, Any]:
     return {
         "basename": "content",
         "name": f"{org.id}/{locale}",
-        "actions": [(_action("content"), args)],
+        "actions": [_action("content", args)],
         # the logo is read too: its type comes from its bytes
         "file_dep": [_validated(org.id), recipe, *([org.logo] if org.logo else [])],
         "targets": [target],
@@ -407,7 +434,7 @@ def _job_task(job: Job) -> dict[str, Any]:
     return {
         "basename": job.group,
         "name": job.name,
-        "actions": [(_action(job.action), list(job.args))],
+        "actions": [_action(job.action, list(job.args))],
         "file_dep": list(job.file_dep),
         "targets": list(job.targets),
         "clean": True,
@@ -432,7 +459,7 @@ def _manifest_task(built: _Plan, org: Org, jobs: list[Job]) -> dict[str, Any]:
     return {
         "basename": "manifest",
         "name": org.id,
-        "actions": [(_action("org_manifest"), [org.id, contents, files, _manifest(org.id)])],
+        "actions": [_action("org_manifest", [org.id, contents, files, _manifest(org.id)])],
         "file_dep": deps,
         "targets": [_manifest(org.id)],
         "clean": True,
@@ -445,7 +472,7 @@ def _zip_task(built: _Plan, org: Org) -> dict[str, Any]:
         "basename": "zip",
         "name": org.id,
         # The manifest holds every file's sha256, so it alone says when the zip is stale.
-        "actions": [(_action("org_zip"), [_manifest(org.id), target])],
+        "actions": [_action("org_zip", [_manifest(org.id), target])],
         "file_dep": [_manifest(org.id), built.recipe("bundle", _code("visitkit.bundle"))],
         "targets": [target],
         "clean": True,
@@ -460,7 +487,7 @@ def _index_task(manifests: list[str]) -> dict[str, Any]:
     return {
         "basename": "index",
         "name": "site",
-        "actions": [(_action("site_index"), [manifests, INDEX_TEMPLATE, target])],
+        "actions": [_action("site_index", [manifests, INDEX_TEMPLATE, target])],
         "file_dep": [*manifests, INDEX_TEMPLATE, *_code("visitkit.render.index")],
         "targets": [target],
         "clean": True,
@@ -502,13 +529,14 @@ def schema_task() -> dict[str, Any]:
     return {
         "basename": "schema",
         "doc": f"write the profile JSON Schema to {SCHEMA_FILE} (for editor autocompletion)",
-        "actions": [(_action("schema"), [SCHEMA_FILE.as_posix()])],
+        "actions": [_action("schema", [SCHEMA_FILE.as_posix()])],
         "file_dep": list(_code("visitkit.profile")),
         "targets": [SCHEMA_FILE.as_posix()],
     }
 
 
-def _action(name: str):
-    from visitkit import build
+def _action(name: str, args: list[Any]) -> tuple[Any, list[Any]]:
+    """doit's action for ``visitkit.build.<name>(*args)``: run by a render worker under ``-n`` (visitkit.workers)."""
+    from visitkit import workers
 
-    return getattr(build, name)
+    return workers.run, [name, *args]

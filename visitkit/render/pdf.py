@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from visitkit import colors
-from visitkit.render import RenderContext, balanced_lines
+from visitkit.render import RenderContext, balanced_lines, font_config
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -55,7 +55,6 @@ _MM_PER_PX = 25.4 / 96
 _MIN_STEP_GROWTH = 1.09  # content height ratio of neighbouring densities: 1.08–1.14 (measured); a miss just spreads
 _SPREAD_FROM_MM = 20  # below this much free height the page already looks full
 
-_font_config: Any = None  # weasyprint.text.fonts.FontConfiguration, created on first use
 _jinja: Any = None
 _compiled: dict[str, Any] = {}  # template source hash → compiled Jinja template
 _stylesheets: dict[tuple[str, int], Any] = {}  # (css source hash, id(font config)) → weasyprint.CSS
@@ -76,17 +75,17 @@ def _render(context: RenderContext) -> bytes:
     from weasyprint import CSS, HTML
 
     content = context.content
-    font_config = _fonts()
+    fonts = font_config.shared()
     fetcher = _fetcher(_served_assets(context))
     static_css = _static_css(context.template("infographic/infographic.css"), fetcher)
-    variable_css = CSS(string=_variable_css(context), base_url=BASE_URL, url_fetcher=fetcher, font_config=font_config)
+    variable_css = CSS(string=_variable_css(context), base_url=BASE_URL, url_fetcher=fetcher, font_config=fonts)
     template = _template(context.template("infographic/infographic.html.j2"))
     values = _values(context)
 
     def layout(density: int, spread: float = 0.0, clamp: int = 0) -> Any:
         page = template.render(density=density, spread=f"{spread:.2f}", clamp=clamp, **values)
         html = HTML(string=page, base_url=BASE_URL, url_fetcher=fetcher)
-        document = html.render(font_config=font_config, stylesheets=[static_css, variable_css], pdf_variant=PDF_VARIANT)
+        document = html.render(font_config=fonts, stylesheets=[static_css, variable_css], pdf_variant=PDF_VARIANT)
         # Content that does not fit spills onto a second page (see the footer twin in the template).
         return document if len(document.pages) == 1 else None
 
@@ -182,8 +181,9 @@ def _asset_url(path: str) -> str:
 def _served_assets(context: RenderContext) -> dict[str, bytes]:
     """The files the page may load: fonts, the logo and the icon recoloured for the header."""
     content = context.content
-    paths = {content.font.regular, content.font.bold} | ({content.logo.path} if content.logo else set())
-    files = {path: context.asset(path) for path in paths}
+    files = {_font_path(context.asset(path)): context.asset(path) for path in (content.font.regular, content.font.bold)}
+    if content.logo:
+        files[content.logo.path] = context.asset(content.logo.path)
     icon = _icon_path(content)
     # The icon is drawn with stroke="#FFFFFF"; header text may be dark, so the icon follows it.
     files[icon] = context.asset(icon).replace(
@@ -241,23 +241,6 @@ def _mime_type(body: bytes) -> str:
 # ---------------------------------------------------------- cached set-up
 
 
-def _fonts() -> Any:
-    global _font_config
-    if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        _font_config = FontConfiguration()
-        atexit.register(_drop_fonts)
-    return _font_config
-
-
-def _drop_fonts() -> None:
-    """Free the font configuration (and its temporary font folder) while the interpreter still works."""
-    global _font_config
-    _font_config = None
-    _stylesheets.clear()
-
-
 def _template(source: str) -> Any:
     global _jinja
     key = hashlib.sha256(source.encode()).hexdigest()
@@ -276,12 +259,14 @@ def _static_css(source: str, fetcher: Any) -> Any:
     """The template stylesheet, parsed once per process (it holds no URLs, so the fetcher is never used)."""
     from weasyprint import CSS
 
-    font_config = _fonts()
-    key = (hashlib.sha256(source.encode()).hexdigest(), id(font_config))
+    fonts = font_config.shared()
+    key = (hashlib.sha256(source.encode()).hexdigest(), id(fonts))
     if key not in _stylesheets:
+        if not _stylesheets:  # free them before the font configuration they use, at exit
+            atexit.register(_stylesheets.clear)
         if re.search(r"url\(|@import|@font-face", source):
             raise ValueError("infographic.css must not load anything; assets belong in the generated CSS")
-        _stylesheets[key] = CSS(string=source, base_url=BASE_URL, url_fetcher=fetcher, font_config=font_config)
+        _stylesheets[key] = CSS(string=source, base_url=BASE_URL, url_fetcher=fetcher, font_config=fonts)
     return _stylesheets[key]
 
 
@@ -299,6 +284,14 @@ def _family(data: bytes) -> str:
     return "vk-" + hashlib.sha256(data).hexdigest()[:12]
 
 
+def _font_path(data: bytes) -> str:
+    """Where a font is served: named by its bytes, not its file. The shared FontConfiguration
+    registers each @font-face once per distinct rule, so every org using the same font file
+    (the bundled one, or a copy of a brand font) reuses one registration instead of adding
+    another to Fontconfig for each document."""
+    return f"fonts/{_family(data)}"
+
+
 def _variable_css(context: RenderContext) -> str:
     """Page size, brand colours and the @font-face rules of this document."""
     content = context.content
@@ -311,8 +304,8 @@ def _variable_css(context: RenderContext) -> str:
     panel_link = c.accent if colors.contrast(c.accent, c.tint) >= colors.BODY_TEXT else c.text
     size = {"a4": "A4", "letter": "letter"}[content.page_size]
     return f"""
-@font-face {{ font-family: "{regular_family}"; font-weight: 400; src: url("{_asset_url(regular)}"); }}
-@font-face {{ font-family: "{bold_family}"; font-weight: 700; src: url("{_asset_url(bold)}"); }}
+@font-face {{ font-family: "{regular_family}"; font-weight: 400; src: url("{_asset_url(f"fonts/{regular_family}")}"); }}
+@font-face {{ font-family: "{bold_family}"; font-weight: 700; src: url("{_asset_url(f"fonts/{bold_family}")}"); }}
 @page {{ size: {size} portrait; }}
 :root {{
   --primary: {_colour(c.primary)}; --secondary: {_colour(c.secondary)}; --background: {_colour(c.background)};

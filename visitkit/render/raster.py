@@ -61,7 +61,10 @@ def _svg_to_png(svg_bytes: bytes, width_px: int) -> bytes:
         f"img{{display:block;width:{width_px}px;height:{height_px}px}}"
         f'</style></head><body><img src="{data_url}" alt=""></body></html>'
     )
-    pdf_bytes = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
+    from visitkit.render import font_config
+
+    page = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",)))
+    pdf_bytes = page.write_pdf(font_config=font_config.shared())
 
     document = pypdfium2.PdfDocument(pdf_bytes)
     try:
