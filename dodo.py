@@ -36,6 +36,8 @@ if SELECTED.orgs is None and multiprocessing.parent_process() is None and snapsh
     elif CHANGES.groups:  # only shared files read by these groups changed: plan them and what reads their outputs
         SELECTED = tasks.Selection(shard=SELECTED.shard, groups=tasks.downstream(CHANGES.groups))
 
+Reporter.state_file = SELECTED.state_file  # each shard's report and no-op record are its own
+
 if snapshot.fast_count is None and multiprocessing.parent_process() is None:
     workers.prepare(sys.argv[1:])  # with -n, the workers' code loads while doit plans
 

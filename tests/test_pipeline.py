@@ -290,6 +290,7 @@ def test_shards_and_merge_equal_a_single_build(built: Path, tmp_path: Path):
         assert result.returncode == 0, result.stdout + result.stderr
         assert (shard / f".doit-shard-{index}-of-{count}.db").is_file()
         assert not (shard / "build/index.html").exists()  # the merge step writes it
+        assert (shard / f"build/.reports/.doit-shard-{index}-of-{count}.json").is_file()  # its own report
         shutil.copytree(shard / "build", merged / "build", dirs_exist_ok=True)
         shards.append(shard)
     built_orgs = {p.name for s in shards for p in (s / "build").iterdir() if not p.name.startswith(".")}
@@ -303,6 +304,8 @@ def test_shards_and_merge_equal_a_single_build(built: Path, tmp_path: Path):
                             text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert _without_reports(hashes(merged / "build")) == _without_reports(hashes(built / "build"))
+    assert json.loads((merged / "build/report.json").read_text())["shards"] == count
+    assert all(FAST in doit(shard, f"shard={i}/{count}").stdout for i, shard in enumerate(shards, 1))
 
     # an edit to one profile reruns only that org's tasks, in its own shard
     org = next(iter(example_orgs()))

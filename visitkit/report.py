@@ -22,6 +22,9 @@ from visitkit import snapshot
 
 class Reporter(ConsoleReporter):
     desc = "visitkit: task lines, one-line errors, progress and a summary"
+    state_file = ".doit.db"
+    """This run's doit state file, one per shard: it names the run's report and no-op record.
+    dodo.py sets it (doit passes a reporter none of its options but ``failure_verbosity``)."""
 
     def __init__(self, outstream, options):
         super().__init__(outstream, options)
@@ -36,7 +39,6 @@ class Reporter(ConsoleReporter):
         self.live = getattr(outstream, "isatty", lambda: False)() and os.environ.get("TERM") != "dumb"
         self.status_shown = False
         # One report per doit state file, so that each shard leaves its own for the merge step.
-        self.state_file = options.get("dep_file") or ".doit.db"
         self.report_path = Path("build/.reports") / (Path(self.state_file).stem + ".json")
 
     # -------------------------------------------------------------- doit hooks

@@ -40,10 +40,6 @@ class Selection:
             raise ValueError(f"shard={shard}: expected shard=<i>/<n> with 1 <= i <= n, e.g. shard=2/4")
         return cls(orgs, (int(match[1]), int(match[2])))
 
-    @property
-    def every_org(self) -> bool:
-        return self.orgs is None and self.shard is None
-
     def plans(self, group: str) -> bool:
         return self.groups is None or group in self.groups
 

@@ -5,10 +5,12 @@ N workers from that process, so each worker carries every task object of the
 plan (about 180 MB at 1,000 organisations, growing with the count) before it
 renders anything. visitkit runs doit's workers as threads instead (``par_type``
 in dodo.py), and each thread hands its tasks' actions to one long-lived process
-of its own, started with ``spawn``: it imports the renderers and sets WeasyPrint
-up once, never sees the plan, and so uses the same memory for 10 organisations
-as for 10,000. The thread only waits on a pipe, so doit's bookkeeping keeps the
-main process's interpreter to itself.
+of its own. Those processes are forked from multiprocessing's fork server, a
+fresh interpreter that loads the code and the rendering libraries while doit
+plans: a worker starts warm, sets WeasyPrint up once, never sees the plan, and
+so uses the same memory for 10 organisations as for 10,000. The thread only
+waits on a pipe, so doit's bookkeeping keeps the main process's interpreter to
+itself.
 
 A serial run (no ``-n``) and ``-P process`` run actions in the calling process.
 """
@@ -43,8 +45,8 @@ def run(action: str, *args: Any) -> BaseFail | None:
     if worker is None:
         worker = _local.worker = _Worker()
     try:
-        # The thread blocks on the pipe itself, without a helper thread in between: each hand-over
-        # between threads waits for the interpreter lock, which doit's main thread holds most of the time.
+        # The thread blocks on the pipe itself, with no helper thread in between (as a process pool
+        # would have): every hand-over between threads waits for the interpreter lock.
         worker.connection.send((action, args))
         result, out, err = worker.connection.recv()
     except (EOFError, OSError):
