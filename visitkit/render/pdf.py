@@ -298,14 +298,15 @@ def _variable_css(context: RenderContext) -> str:
     c = content.colors
     regular, bold = content.font.regular, content.font.bold
     regular_family, bold_family = _family(context.asset(regular)), _family(context.asset(bold))
+    regular_url, bold_url = (_asset_url(_font_path(context.asset(path))) for path in (regular, bold))
     on_primary = _colour(c.on_primary)
     # Header decoration moves *away* from the header text colour, so it never lowers text contrast.
     shade = "rgba(255,255,255,0.16)" if on_primary != colors.WHITE else "rgba(0,0,0,0.13)"
     panel_link = c.accent if colors.contrast(c.accent, c.tint) >= colors.BODY_TEXT else c.text
     size = {"a4": "A4", "letter": "letter"}[content.page_size]
     return f"""
-@font-face {{ font-family: "{regular_family}"; font-weight: 400; src: url("{_asset_url(f"fonts/{regular_family}")}"); }}
-@font-face {{ font-family: "{bold_family}"; font-weight: 700; src: url("{_asset_url(f"fonts/{bold_family}")}"); }}
+@font-face {{ font-family: "{regular_family}"; font-weight: 400; src: url("{regular_url}"); }}
+@font-face {{ font-family: "{bold_family}"; font-weight: 700; src: url("{bold_url}"); }}
 @page {{ size: {size} portrait; }}
 :root {{
   --primary: {_colour(c.primary)}; --secondary: {_colour(c.secondary)}; --background: {_colour(c.background)};
