@@ -39,7 +39,7 @@ if SELECTED.orgs is None and multiprocessing.parent_process() is None and snapsh
 Reporter.state_file = SELECTED.state_file  # each shard's report and no-op record are its own
 
 if snapshot.fast_count is None and multiprocessing.parent_process() is None:
-    workers.prepare(sys.argv[1:])  # with -n, the workers' code loads while doit plans
+    workers.prepare(sys.argv[1:])  # -n uses visitkit's runner; its workers' code loads while doit plans
 
 DOIT_CONFIG = {
     # An organisation's zip needs every one of its outputs, so asking for the zips first renders
@@ -48,7 +48,8 @@ DOIT_CONFIG = {
     # profiles too broken to have outputs.
     "default_tasks": ["recipe", "zip", "validate", "index", "prune"],
     "continue": True,  # a broken profile must not stop the other organisations
-    # -n N runs doit's workers as threads that hand actions to lean render processes (visitkit/workers.py)
+    # -n N: doit's run command picks its runner for "thread" by a name that workers.prepare points at
+    # visitkit's runner, which feeds N lean render processes from doit's main thread (visitkit/workers.py)
     "par_type": "thread",
     "backend": "sqlite3",
     "dep_file": SELECTED.state_file,

@@ -1,4 +1,4 @@
-"""visitkit.workers: doit's worker threads hand their actions to long-lived spawned processes."""
+"""visitkit.workers: ``doit -n N`` renders in N long-lived processes fed by doit's main thread."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import io
 import multiprocessing
 import os
 import signal
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
 from pathlib import Path
+from types import SimpleNamespace
 
 import pypdfium2
 import pytest
-from doit.exceptions import TaskError, TaskFailed
+from doit import cmd_run
+from doit.cmd_base import ModuleTaskLoader
+from doit.doit_cmd import DoitMain
 
 from visitkit import workers
 
@@ -27,13 +31,10 @@ def _pdf(folder: Path) -> str:
     return str(path)
 
 
-def _thumbnail(folder: Path, name: str) -> tuple[str, dict[str, int]]:
-    return _pdf(folder), {str(folder / name): 120}
-
-
-def _pids(log_folder: Path) -> set[int]:
-    """The processes that rendered, from the benchmark's memory log (one file per process)."""
-    return {int(p.stem) for p in log_folder.glob("*.log")}
+def _pids(log_folder: Path) -> dict[int, int]:
+    """The processes that rendered, from the benchmark's memory log (one file per process, one line
+    per document): pid → documents rendered."""
+    return {int(p.stem): len(p.read_text().splitlines()) for p in log_folder.glob("*.log")}
 
 
 @pytest.fixture
@@ -44,49 +45,104 @@ def rss_log(tmp_path: Path, monkeypatch) -> Path:
     return folder
 
 
+@pytest.fixture
+def runner(monkeypatch) -> None:
+    """doit's run command uses workers.Runner for -n, as dodo.py arranges through workers.prepare."""
+    monkeypatch.setattr(cmd_run, "MThreadRunner", workers.Runner)
+
+
+def _build(folder: Path, actions: dict[str, list], *args: str) -> tuple[int, str]:
+    """Run doit in this process over one task per ``actions`` entry (name → [action, *args]);
+    return its exit code and output."""
+
+    def task_work():
+        for name, action in actions.items():
+            yield {"name": name, "actions": [(workers.run, action)]}
+
+    out = io.StringIO()
+    loader = ModuleTaskLoader({"task_work": task_work, "DOIT_CONFIG": {
+        "par_type": "thread", "continue": True, "outfile": out,
+    }})
+    code = DoitMain(loader).run(["--db-file", str(folder / ".doit.db"), *args])
+    return code, out.getvalue()
+
+
+def _thumbnails(folder: Path, count: int) -> dict[str, list]:
+    pdf = _pdf(folder)
+    return {f"t{i}": ["thumbnails", pdf, {str(folder / f"t{i}.png"): 120}] for i in range(count)}
+
+
 def test_a_serial_run_acts_in_its_own_process(tmp_path: Path, rss_log: Path):
-    assert workers.run("thumbnails", *_thumbnail(tmp_path, "a.png")) is None
+    assert workers.run("thumbnails", _pdf(tmp_path), {str(tmp_path / "a.png"): 120}) is None
     assert (tmp_path / "a.png").read_bytes().startswith(b"\x89PNG")
-    assert _pids(rss_log) == {os.getpid()}
+    assert _pids(rss_log) == {os.getpid(): 1}
 
 
-def test_each_worker_thread_has_one_long_lived_process(tmp_path: Path, rss_log: Path):
-    with ThreadPoolExecutor(1) as first, ThreadPoolExecutor(1) as second:
-        for name in ("a.png", "b.png"):
-            assert first.submit(workers.run, "thumbnails", *_thumbnail(tmp_path, name)).result() is None
-        one = _pids(rss_log)
-        assert len(one) == 1 and os.getpid() not in one  # both documents, one process, not this one
-        assert second.submit(workers.run, "thumbnails", *_thumbnail(tmp_path, "c.png")).result() is None
-    assert len(_pids(rss_log)) == 2
-    assert all((tmp_path / n).read_bytes().startswith(b"\x89PNG") for n in ("a.png", "b.png", "c.png"))
-    # the worker logged each document it rendered: one line each
-    lines = sorted(len(p.read_text().splitlines()) for p in rss_log.glob("*.log"))
-    assert lines == [1, 2]
+def test_n_workers_render_every_task_and_end_with_the_build(tmp_path: Path, rss_log: Path, runner):
+    code, output = _build(tmp_path, _thumbnails(tmp_path, 8), "-n", "2")
+    assert code == 0, output
+    assert all((tmp_path / f"t{i}.png").read_bytes().startswith(b"\x89PNG") for i in range(8))
+    rendered = _pids(rss_log)
+    assert len(rendered) == 2 and os.getpid() not in rendered  # two long-lived processes, not this one
+    assert sum(rendered.values()) == 8
+    assert not [c for c in multiprocessing.active_children() if c.name == "visitkit-worker"]
 
 
-def test_failures_and_errors_come_back_as_doit_results(tmp_path: Path):
-    with ThreadPoolExecutor(1) as thread:
-        failed = thread.submit(workers.run, "missing_profile", "org_profiles/nobody.yaml").result()
-        assert isinstance(failed, TaskFailed)
-        assert failed.message == "org_profiles/nobody.yaml: no such profile (asked for with org=)"
-        error = thread.submit(workers.run, "recipe", ["no/such/file.txt"], str(tmp_path / "stamp")).result()
-        assert isinstance(error, TaskError)
-        assert "FileNotFoundError" in error.get_msg() and "no/such/file.txt" in error.get_msg()
+def test_failures_and_errors_come_back_as_doit_results(tmp_path: Path, runner, capsys):
+    actions = {
+        "failed": ["missing_profile", "org_profiles/nobody.yaml"],
+        "error": ["recipe", ["no/such/file.txt"], str(tmp_path / "stamp")],
+        "fine": ["recipe", [], str(tmp_path / "empty-stamp")],
+    }
+    code, output = _build(tmp_path, actions, "-n", "2")
+    assert code == 2  # doit's code for an action that raised
+    assert (tmp_path / "empty-stamp").is_file()
+    failures = output + capsys.readouterr().out
+    assert "org_profiles/nobody.yaml: no such profile (asked for with org=)" in failures
+    assert "FileNotFoundError" in failures and "no/such/file.txt" in failures
 
 
-def test_a_killed_worker_fails_only_its_task(tmp_path: Path):
+def test_a_killed_worker_fails_only_its_task(tmp_path: Path, runner):
+    # one worker: the first task runs, the second waits in its pipe; the worker is killed while it
+    # still starts, before it can render: the first task fails, the second goes to a new worker
     before = {child.pid for child in multiprocessing.active_children()}
-    with ThreadPoolExecutor(1) as thread:
-        pdf, targets = _thumbnail(tmp_path, "a.png")
-        pending = thread.submit(workers.run, "thumbnails", pdf, targets)
+    stop = threading.Event()
+
+    def kill_first_worker() -> None:
         deadline = time.monotonic() + 30
-        while not (started := [c for c in multiprocessing.active_children() if c.pid not in before]):
-            assert time.monotonic() < deadline, "no worker process started"
-            time.sleep(0.005)
-        os.kill(started[0].pid, signal.SIGKILL)  # while it still imports: before it can render
-        failed = pending.result()
-        assert isinstance(failed, TaskFailed)
-        assert failed.message == f"{pdf}: the worker process stopped unexpectedly while running thumbnails"
-        # the thread's next task gets a fresh worker
-        assert thread.submit(workers.run, "thumbnails", *_thumbnail(tmp_path, "b.png")).result() is None
-    assert (tmp_path / "b.png").is_file() and not (tmp_path / "a.png").exists()
+        while not stop.is_set() and time.monotonic() < deadline:
+            started = [c for c in multiprocessing.active_children() if c.pid not in before]
+            if started:
+                os.kill(started[0].pid, signal.SIGKILL)
+                return
+            time.sleep(0.002)
+
+    killer = threading.Thread(target=kill_first_worker)
+    killer.start()
+    try:
+        code, output = _build(tmp_path, _thumbnails(tmp_path, 3), "-n", "1")
+    finally:
+        stop.set()
+        killer.join()
+    assert code != 0, output
+    pdf = str(tmp_path / "page.pdf")
+    assert output.count(f"{pdf}: the worker process stopped unexpectedly while running thumbnails") == 1
+    assert not (tmp_path / "t0.png").exists()
+    assert (tmp_path / "t1.png").is_file() and (tmp_path / "t2.png").is_file()
+
+
+def _fake_workers(*queued: int) -> workers.Runner:
+    runner = workers.Runner(None, None, num_process=len(queued))
+    runner.workers = [SimpleNamespace(queued=deque(range(n))) for n in queued]
+    return runner
+
+
+def test_a_task_waits_in_a_pipe_only_behind_one_other_and_only_when_small():
+    small, big = 100, workers._QUEUED_BYTES + 1
+    runner = _fake_workers(1, 0)
+    assert runner._worker(small) is runner.workers[1]  # an idle worker first
+    assert runner._worker(big) is runner.workers[1]
+    runner = _fake_workers(2, 1)
+    assert runner._worker(small) is runner.workers[1]  # the one with room
+    assert runner._worker(big) is None  # a big task waits for an idle worker
+    assert _fake_workers(2, 2)._worker(small) is None
