@@ -180,8 +180,9 @@ def test_org_selection_builds_only_those(project: Path):
 
 @pytest.mark.parametrize(("parallel", "start_method"), [("thread", "fork"), ("process", "fork"), ("process", "spawn")])
 def test_parallel_build_gives_the_same_bytes(built: Path, project: Path, parallel: str, start_method: str, monkeypatch):
-    # threads (the default) hand actions to spawned render workers; doit's own process workers
-    # are started with spawn on Python 3.14 and macOS, which re-imports dodo.py in every worker
+    # "thread" (the default) is visitkit's runner, feeding render processes from doit's main thread;
+    # doit's own process workers are started with spawn on Python 3.14 and macOS, which re-imports
+    # dodo.py in every worker
     monkeypatch.setenv("VISITKIT_START_METHOD", start_method)
     shutil.rmtree(project / "build")
     (project / ".doit.db").unlink()
@@ -518,6 +519,23 @@ def test_a_shared_template_edit_plans_only_the_groups_that_read_it(project: Path
     recipes = len(list((project / "build/.recipes").glob("*.sha256")))
     assert checked <= recipes  # no task of another group (faq, pdf, content…) was even checked
     assert FAST in doit(project).stdout
+
+
+def test_a_narrowed_plan_reuses_what_planning_read_from_unchanged_profiles(project: Path):
+    # the record keeps what planning read from each profile: a template edit does not parse them again.
+    # Proof: a profile whose bytes changed behind the record's back (same size and mtime, so it counts
+    # as unchanged) still gets its email rebuilt, as planned from what was read before.
+    org = next(iter(example_orgs()))
+    profile = project / "org_profiles" / f"{org}.yaml"
+    before = profile.stat()
+    profile.write_bytes(b"#" * before.st_size)  # a comment: parsed now, it would plan no outputs
+    os.utime(profile, ns=(before.st_atime_ns, before.st_mtime_ns))
+    path = project / "templates/email/email.html.j2"
+    path.write_text(path.read_text().replace('<body class="vk-body">', '<body class="vk-body" data-edit="3">'))
+    result = doit(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    emailed = {name.split(":", 1)[1].split("/")[0] for name in ran(result) if name.startswith("email:")}
+    assert emailed == set(example_orgs())
 
 
 def test_a_code_edit_plans_every_task(project: Path):

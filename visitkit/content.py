@@ -32,13 +32,9 @@ from pydantic import BaseModel, ConfigDict
 
 from visitkit import colors, richtext
 from visitkit.profile import Profile, sniff
+from visitkit.profile_file import DEFAULT_FONT
 from visitkit.richtext import Block, Run, SafeUrl
 
-DEFAULT_FONT = {
-    "family": "Inter",
-    "regular": "templates/fonts/Inter-Regular.otf",
-    "bold": "templates/fonts/Inter-Bold.otf",
-}
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 _CAMPAIGN_FIELDS = {"subject", "preheader", "heading", "intro", "button", "questions_heading", "questions"}
 _RESOURCES_FIELDS = {"heading", "intro", "join_help"}

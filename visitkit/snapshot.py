@@ -9,7 +9,9 @@ files with that record; if they all match, doit is given no tasks to check.
 If only some organisations' own files changed, only those organisations are
 planned; if only shared templates or sources changed, only the task groups
 that read them (and the groups downstream) are planned, which the record also
-keeps: each shared file with the groups that read it.
+keeps: each shared file with the groups that read it. It also keeps what planning
+found — the fields read from each profile, the code files each module imports —
+which a narrowed run reuses for everything that did not change.
 
 Contents decide, not times: an input whose mtime changed (a fresh ``git clone``
 or a cache restore) but whose bytes did not still matches, and each file is
@@ -43,6 +45,9 @@ fast_count: int | None = None
 """Set when this run was answered from the record: how many tasks it covers."""
 recording = False
 """Set for plain runs over every org (or one shard): only they may leave a record."""
+_planning: dict[str, dict[str, list]] = {"scans": {}, "modules": {}}
+"""What planning found, which a narrowed run may reuse: "scans", by org id, what it read from each
+profile (tasks.scan_org); "modules", by module, the code files each module imports."""
 _pending: tuple[Path, list[str], int, dict[str, list[str]]] | None = None
 _previous: dict | None = None  # the record a narrowed run started from
 
@@ -176,6 +181,20 @@ def check(state_file: str) -> Changes:
     return Changes(unchanged_tasks=record["tasks"])
 
 
+def known(kind: str, key: str) -> list | None:
+    """What planning found for ``key`` in the last successful build, if it still holds: in a narrowed
+    run the code did not change, and neither did the profiles of the organisations not planned."""
+    if _previous is None or (kind == "scans" and key in _previous["affected"]):
+        return None
+    return _previous.get(kind, {}).get(key)
+
+
+def remember(kind: str, key: str, value: list) -> list:
+    """Keep what planning found (``known``'s kinds) for the record."""
+    _planning[kind][key] = value
+    return value
+
+
 def manifests() -> list[str]:
     """Every org's manifest in the record that a narrowed run starts from (for the site index)."""
     if _previous is None:
@@ -243,7 +262,10 @@ def finish(success: bool) -> None:
             except OSError:
                 return  # a file the build should have written is missing: no record
             outputs[name] = [stat.st_mtime_ns, stat.st_size]
-    _write(path, {"tasks": tasks, "inputs": inputs, "files": outputs, "feeds": feeds, "listing": _listing()})
+    record = {"tasks": tasks, "inputs": inputs, "files": outputs, "feeds": feeds, "listing": _listing()}
+    for kind, found in _planning.items():
+        record[kind] = {**(_previous or {}).get(kind, {}), **found}
+    _write(path, record)
 
 
 def _write(path: Path, record: dict) -> None:

@@ -77,6 +77,13 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 @functools.cache
 def module_files(module: str) -> tuple[str, ...]:
     """Project-relative source files of ``module`` and every visitkit module it imports."""
+    known = snapshot.known("modules", module)  # parsing the code is most of planning one org
+    if known is None:
+        known = snapshot.remember("modules", module, list(_module_files(module)))
+    return tuple(known)
+
+
+def _module_files(module: str) -> tuple[str, ...]:
     seen: set[str] = set()
     pending = [module]
     while pending:
@@ -153,11 +160,11 @@ def scan_org(path: Path, available: set[str]) -> Org:
     """Read the few fields that decide which tasks exist; never raise."""
     org_id = path.stem
     empty = Org(org_id, path, (), "", None, ())
-    from visitkit import profile as profile_mod
+    from visitkit import profile_file
 
     try:  # the validator's own guarded reader: size, UTF-8, aliases and depth checked before parsing
-        data = profile_mod.read_yaml(path, path.as_posix())
-    except profile_mod.ProfileError:
+        data = profile_file.read_yaml(path, path.as_posix())
+    except profile_file.ProfileError:
         return empty
     if not isinstance(data, dict) or not ORG_ID.fullmatch(org_id):
         return empty
@@ -182,9 +189,8 @@ def scan_org(path: Path, available: set[str]) -> Org:
         or vertical not in ("healthcare", "financial", "retail", "generic")
     ):
         return empty
-    from visitkit.content import DEFAULT_FONT
-
-    fonts = (regular, bold or regular) if regular else (DEFAULT_FONT["regular"], DEFAULT_FONT["bold"])
+    default = profile_file.DEFAULT_FONT
+    fonts = (regular, bold or regular) if regular else (default["regular"], default["bold"])
     flags = frozenset(
         f"{group}.{key}"
         for group, options in data.items()
@@ -205,8 +211,21 @@ def scan(selection: Selection = EVERYTHING) -> tuple[tuple[Org, ...], tuple[str,
     if selection.orgs is not None:
         by_id = {p.stem: p for p in paths}
         missing = tuple(w for w in selection.orgs if w not in by_id and selection.shard is None)
-        return tuple(scan_org(by_id[w], available) for w in selection.orgs if w in by_id), missing
-    return tuple(scan_org(p, available) for p in paths), ()
+        return tuple(_scan_known(by_id[w], available) for w in selection.orgs if w in by_id), missing
+    return tuple(_scan_known(p, available) for p in paths), ()
+
+
+def _scan_known(path: Path, available: set[str]) -> Org:
+    """``scan_org``, or its result from the no-op record when the org's files did not change since
+    (parsing every profile is most of the planning a template edit needs)."""
+    known = snapshot.known("scans", path.stem)
+    if known is None:
+        org = scan_org(path, available)
+    else:
+        locales, vertical, logo, fonts, flags = known
+        org = Org(path.stem, path, tuple(locales), vertical, logo, tuple(fonts), frozenset(flags))
+    snapshot.remember("scans", org.id, [list(org.locales), org.vertical, org.logo, list(org.fonts), sorted(org.flags)])
+    return org
 
 
 # ------------------------------------------------------------------- tasks

@@ -19,9 +19,10 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from visitkit.content import Content
+if TYPE_CHECKING:  # planning imports the renderers for their TEMPLATES: keep pydantic out of it
+    from visitkit.content import Content
 
 
 @dataclass(frozen=True)

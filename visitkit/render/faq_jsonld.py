@@ -8,10 +8,12 @@ engines may use it or not, and major ones no longer show FAQ rich results.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from visitkit.content import Content
 from visitkit.render import RenderContext, html
+
+if TYPE_CHECKING:  # planning imports the renderers for their TEMPLATES: keep pydantic out of it
+    from visitkit.content import Content
 
 OUTPUT = "faq.jsonld"
 TEMPLATES: tuple[str, ...] = ()
