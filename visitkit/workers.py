@@ -78,7 +78,7 @@ class Runner(doit_runner.Runner):
 
     doit's own parallel runners hand a worker its next task only after the main
     thread has recorded the last one (its dependency state, a stat of every file it
-    read): about a millisecond per task, as long as rendering a small page takes,
+    read): up to a millisecond per task, as long as rendering a small page takes,
     during which the worker sits idle. This runner puts a second task in each
     worker's pipe, so doit's bookkeeping overlaps the rendering, and waits on the
     pipes itself: no worker threads, no hand-overs of the interpreter lock.
