@@ -223,3 +223,11 @@ def test_readme_documents_every_field():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [p for p in paths(Profile) if f"| `{p}` |" not in readme]
     assert missing == []
+
+
+@pytest.mark.parametrize("key", ["[", "str", "dict[str,str]", "a[0]"])
+def test_an_unknown_key_that_looks_like_a_schema_label_is_named(profiles: Path, key: str):
+    # pydantic labels union branches "str", "dict[str,…]": a user's key of that shape is still the user's
+    assert errors(profiles, MINIMAL + f"'{key}': 1\n") == [f"org_profiles/acme.yaml: unknown key {key!r}"]
+    nested = errors(profiles, MINIMAL.replace('  primary: "#0B6E4F"\n', f'  primary: "#0B6E4F"\n  \'{key}\': 1\n'))
+    assert nested == [f"org_profiles/acme.yaml: brand: unknown key {key!r}"]

@@ -696,14 +696,14 @@ def load_profile(path: Path, locales: set[str] | None = None, display: str | Non
     try:
         return Profile.model_validate(data, context=context)
     except ValidationError as exc:
-        raise ProfileError([f"{display}: {line}" for line in _error_lines(exc)]) from None
+        raise ProfileError([f"{display}: {line}" for line in _error_lines(exc, data)]) from None
 
 
-def _error_lines(exc: ValidationError) -> list[str]:
+def _error_lines(exc: ValidationError, data: dict) -> list[str]:
     lines: list[str] = []
     seen_locs: set[str] = set()
     for error in exc.errors(include_url=False):
-        loc = _clean_loc(error["loc"])
+        loc = _clean_loc(error["loc"], data)
         where = ".".join(_loc_part(p) for p in loc) or "profile"
         # Union types report one error per branch; the first is the useful one.
         kind = error["type"]
@@ -762,9 +762,24 @@ def _loc_part(part: Any) -> str:
     return text if re.fullmatch(r"[A-Za-z0-9_-]{1,40}", text) else _describe(part)
 
 
-def _clean_loc(loc: tuple) -> tuple:
-    """Drop pydantic's union-branch labels (``str``, ``dict[str,…]``) from a location."""
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("str", "function-after"))))
+def _clean_loc(loc: tuple, data: Any) -> tuple:
+    """Drop pydantic's union-branch labels (``str``, ``dict[str,…]``) from a location.
+
+    A part that is a key (or index) of the profile at that point is the profile's own, whatever
+    it looks like: a user's key may well be ``[``.
+    """
+    path: list = []
+    node = data
+    for part in loc:
+        in_dict = isinstance(node, dict) and part in node
+        if in_dict or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            node = node[part]
+        elif isinstance(part, str) and ("[" in part or part in ("str", "function-after")):
+            continue
+        else:
+            node = None  # a missing field, or a place inside a value
+        path.append(part)
+    return tuple(path)
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:
