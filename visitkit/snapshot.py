@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,6 +116,11 @@ def _org_of(name: str) -> str | None:
     return parts[1]
 
 
+def _outputs_of(orgs: Iterable[str]) -> tuple[str, ...]:
+    """Path prefixes of the files the build writes for ``orgs``."""
+    return tuple(prefix for org in orgs for prefix in (f"build/{org}/", f"build/.work/{org}/"))
+
+
 @dataclass(frozen=True)
 class Changes:
     """What changed since the last successful build, as far as planning is concerned."""
@@ -163,7 +169,7 @@ def check(state_file: str) -> Changes:
             return Changes()  # code changed, or a shared file was added or removed
     if orgs and groups:
         return Changes()
-    own = tuple(f"build/{org}/" for org in orgs) + tuple(f"build/.work/{org}/" for org in orgs)
+    own = _outputs_of(orgs)
     for name, (mtime, size) in record["files"].items():
         if name.startswith(own):
             continue
@@ -239,17 +245,15 @@ def finish(success: bool) -> None:
     if _pending is None or not success:
         return
     path, files, tasks, feeds = _pending
-    digest, known = _Hasher(), (_previous or {}).get("inputs", {})
+    digest, recorded = _Hasher(), (_previous or {}).get("inputs", {})
     inputs = {
-        name: known[name] if known.get(name, [0, -1])[:2] == [s.st_mtime_ns, s.st_size] else
+        name: recorded[name] if recorded.get(name, [0, -1])[:2] == [s.st_mtime_ns, s.st_size] else
         [s.st_mtime_ns, s.st_size, digest(name, s)]
         for name, s in _inputs().items()
     }  # after a narrowed run, only the files that changed need hashing
     outputs = {}
     if _previous is not None:
-        own = tuple(f"build/{o}/" for o in _previous["affected"]) + tuple(
-            f"build/.work/{o}/" for o in _previous["affected"]
-        )
+        own = _outputs_of(_previous["affected"])
         planned = set(files)
         outputs = {n: v for n, v in _previous["files"].items() if n not in planned and not n.startswith(own)}
         tasks = _previous["tasks"]

@@ -358,9 +358,8 @@ def plan(selection: Selection = EVERYTHING) -> dict[str, list[dict[str, Any]]]:
             groups["index"].append(_index_task(snapshot.manifests()))
     groups["recipe"] = built.recipe_tasks()
     for task in (task for group in groups.values() for task in group):
-        # doit captures an action's output by swapping sys.stdout and sys.stderr while it runs;
-        # under -n its worker threads swap them at once, nesting each other's capture buffers
-        # without end. visitkit.workers passes a worker's output through as it comes instead.
+        # Output (warnings, mostly) passes through as it comes in every mode: visitkit's runner writes
+        # what a worker printed, and serial and -P process runs leave it uncaptured likewise.
         task["io"] = {"capture": False}
     return groups
 
