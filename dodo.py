@@ -31,12 +31,14 @@ if SELECTED.orgs is None and multiprocessing.parent_process() is None and snapsh
     snapshot.recording = True
     CHANGES = snapshot.check(SELECTED.state_file)
     snapshot.fast_count = CHANGES.unchanged_tasks
-    if CHANGES.orgs:  # only these organisations' own files changed: plan just them (and the index)
+    if CHANGES.orgs:  # only these organisations' own files changed: plan just them
         SELECTED = tasks.Selection(orgs=tuple(sorted(CHANGES.orgs)), shard=SELECTED.shard)
     elif CHANGES.groups:  # only shared files read by these groups changed: plan them and what reads their outputs
         SELECTED = tasks.Selection(shard=SELECTED.shard, groups=tasks.downstream(CHANGES.groups))
 
 Reporter.state_file = SELECTED.state_file  # each shard's report and no-op record are its own
+Reporter.shard = SELECTED.shard
+Reporter.strict = str(get_var("strict", "0")).lower() in ("1", "true", "yes")  # any warning fails the build
 
 if snapshot.fast_count is None and multiprocessing.parent_process() is None:
     workers.prepare(sys.argv[1:])  # -n uses visitkit's runner; its workers' code loads while doit plans
@@ -45,8 +47,10 @@ DOIT_CONFIG = {
     # An organisation's zip needs every one of its outputs, so asking for the zips first renders
     # organisation after organisation, not format after format: each worker meets every renderer
     # within its first documents, so its memory levels off at once. "validate" then catches the
-    # profiles too broken to have outputs.
-    "default_tasks": ["recipe", "zip", "validate", "index", "prune"],
+    # profiles too broken to have outputs. "prune" comes first so that `doit clean`, which cleans
+    # in reverse, runs its sweep of empty folders and reports last. The reporter writes
+    # build/report.json and build/index.html after every run (visitkit/outcome.py).
+    "default_tasks": ["prune", "recipe", "zip", "validate"],
     "continue": True,  # a broken profile must not stop the other organisations
     # -n N: doit's run command picks its runner for "thread" by a name that workers.prepare points at
     # visitkit's runner, which feeds N lean render processes from doit's main thread (visitkit/workers.py)
@@ -122,16 +126,12 @@ def task_zip():
     yield from tasks.group_tasks("zip", SELECTED)
 
 
-def task_index():
-    yield from tasks.group_tasks("index", SELECTED)
-
-
 def task_recipe():
     yield from tasks.group_tasks("recipe", SELECTED)
 
 
 def task_prune():
-    return tasks.prune_task(SELECTED)
+    yield from tasks.prune_tasks(SELECTED)
 
 
 def task_schema():

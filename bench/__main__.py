@@ -39,7 +39,7 @@ def _doit(project: Path, *args: str, env: dict | None = None) -> tuple[float, su
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "doit", *args], cwd=project, capture_output=True, text=True,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "VISITKIT_TASK_LINES": "1", **(env or {})},  # _ran() reads the task lines
     )
     elapsed = time.perf_counter() - started
     if result.returncode != 0:

@@ -49,3 +49,25 @@ def make_context(module: str, content: Content, **options) -> RenderContext:
 
 
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """A copy of the project after one full serial build (shared: tests copy it, never change it)."""
+    from tests.pipeline_support import copy_project, doit
+
+    project = copy_project(tmp_path_factory.mktemp("built"))
+    result = doit(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (project / "first-build.log").write_text(result.stdout)
+    return project
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    """A private copy of the built project, doit state included."""
+    import shutil
+
+    copy = tmp_path / "project"
+    shutil.copytree(built, copy, symlinks=True)
+    return copy

@@ -38,7 +38,7 @@ def _palette_for(tmp_path: Path, brand: dict) -> tuple:
     data["brand"] = {**{k: v for k, v in data["brand"].items() if k not in ("primary", "secondary")}, **brand}
     (folder / "sample.yaml").write_text(yaml.safe_dump(data))
     content = make_content("sample", "en", profiles_dir=folder)
-    return content.colors, content.warnings
+    return content.colors, [w.text for w in content.warnings]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ the test makes their big file (see ``GENERATED``) in a temporary copy of the cas
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import zlib
@@ -15,8 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT
+from visitkit import profile_file
 from visitkit.profile import MAX_IMAGE_BYTES, MAX_PROFILE_BYTES, ProfileError, load_profile
 
 CASES = ROOT / "tests/profiles/invalid"
@@ -97,12 +100,20 @@ def test_invalid_profile_gives_its_exact_lines(case: str, tmp_path: Path):
 def test_expected_lines_name_the_file_the_field_and_what_was_found(case: str):
     """The message contract: one line per problem, naming the file, then the field, expected and found."""
     for line in (CASES / f"{case}.expected").read_text(encoding="utf-8").splitlines():
-        prefix = f"org_profiles/{case}.yaml:"
+        prefix = f"org_profiles/{case}.yaml"
         assert line.startswith(prefix), line
-        rest = line[len(prefix) :]
-        if rest.split(":")[0].strip().isdigit():  # file:line[:column]: … — YAML and encoding problems
-            assert " YAML error: " in rest or "expected UTF-8" in rest, line
+        where = re.match(r"(?::([1-9][0-9]*))?(?::([1-9][0-9]*))?: ", line[len(prefix) :])
+        assert where, line
+        row, column = where.groups()
+        rest = line[len(prefix) + where.end() :]
+        if column or rest.startswith("expected UTF-8"):  # file:line[:column]: … — YAML and encoding problems
+            assert row and (rest.startswith("YAML error: ") or rest.startswith("expected UTF-8 ")), line
             continue
+        # A field's problem names the line of its key; only a missing top-level field or a problem
+        # with the whole file has none.
+        field = rest.split(": ", 1)[0]
+        whole_file = field == "file name" or rest.startswith("expected ")
+        assert row or whole_file or (rest == f"{field}: required field is missing" and "." not in field), line
         forms = ("expected ", "required field is missing", "unknown key ", "file not found: ")
         assert any(form in rest for form in forms), line
         if "expected " in rest:
@@ -123,7 +134,7 @@ def test_nothing_is_read_through_an_escaping_symlink(tmp_path: Path):
     with pytest.raises(ProfileError) as caught:
         load_profile(folder / "acme.yaml", LOCALES, display="org_profiles/acme.yaml")
     assert caught.value.lines == [
-        "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got 'acme/logo.png', "
+        "org_profiles/acme.yaml:5: brand.logo: expected a path inside acme/, got 'acme/logo.png', "
         "which leads outside it through a symbolic link"
     ]
 
@@ -138,7 +149,7 @@ def test_a_fifo_inside_the_org_folder_is_not_read(tmp_path: Path):
     with pytest.raises(ProfileError) as caught:
         load_profile(folder / "acme.yaml", LOCALES, display="org_profiles/acme.yaml")
     assert caught.value.lines == [
-        "org_profiles/acme.yaml: brand.logo: expected a file, got 'acme/logo.png', which is not a regular file"
+        "org_profiles/acme.yaml:5: brand.logo: expected a file, got 'acme/logo.png', which is not a regular file"
     ]
 
 
@@ -156,7 +167,7 @@ def test_an_org_folder_that_is_itself_a_link_cannot_widen_the_confinement(tmp_pa
     with pytest.raises(ProfileError) as caught:
         load_profile(folder / "acme.yaml", LOCALES, display="org_profiles/acme.yaml")
     assert caught.value.lines == [
-        "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got 'acme/logo.png', "
+        "org_profiles/acme.yaml:5: brand.logo: expected a path inside acme/, got 'acme/logo.png', "
         "which leads outside it through a symbolic link"
     ]
 
@@ -183,6 +194,58 @@ def test_deep_nesting_is_refused_before_libyaml_composes_it(tmp_path: Path):
         load_profile(path, LOCALES, display="org_profiles/acme.yaml")
     assert caught.value.lines == [
         "org_profiles/acme.yaml:1:26: YAML error: nesting deeper than 20 levels is not allowed in profiles"
+    ]
+
+
+class _ParserWithItsOwnLimit(profile_file._PurePythonLoader):
+    """A YAML parser that, like libyaml 0.2.6 (PyYAML 6.0.4), refuses deep flow nesting itself while
+    reading ahead of the events it has handed out (here at 100 levels, libyaml's at 1,000)."""
+
+    def fetch_flow_collection_start(self, TokenClass):  # noqa: ANN001, N803 - PyYAML's signature
+        if self.flow_level >= 100:
+            mark = self.get_mark()
+            raise yaml.scanner.ScannerError("while increasing flow level", mark, "exceeded maximum nesting depth", mark)
+        super().fetch_flow_collection_start(TokenClass)
+
+
+_DEEP = {  # profile text, and where its 21st level starts
+    "flow": ("name: " + "[" * 1_200 + "]" * 1_200 + "\n", "1:26"),
+    "flow-mapping": ("name: " + "{a: " * 1_200 + "}" * 1_200 + "\n", "1:83"),
+    "block-sequence": ("name:\n" + "- " * 1_200 + "x\n", "2:39"),
+    "block-mapping": ("".join("  " * i + f"k{i}:\n" for i in range(30)) + "  " * 30 + "x\n", "21:41"),
+    "block-then-flow": ("name:\n" + "- " * 15 + "[" * 1_200 + "]" * 1_200 + "\n", "2:35"),
+}
+
+
+@pytest.mark.parametrize("parser", ["installed", "without-a-limit"])
+@pytest.mark.parametrize("case", sorted(_DEEP))
+def test_deep_nesting_is_one_line_whichever_parser_stops_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, parser: str
+):
+    """The installed PyYAML (6.0.4: libyaml stops at 1,000 flow levels itself) and a parser with no
+    limit of its own (PyYAML 6.0.3, or PyYAML without libyaml) give the same line."""
+    if parser == "without-a-limit":
+        monkeypatch.setattr(profile_file, "_UniqueKeyLoader", profile_file._PurePythonLoader)
+    text, where = _DEEP[case]
+    path = tmp_path / "acme.yaml"
+    path.write_text(text)
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path, LOCALES, display="org_profiles/acme.yaml")
+    assert caught.value.lines == [
+        f"org_profiles/acme.yaml:{where}: YAML error: nesting deeper than 20 levels is not allowed in profiles"
+    ]
+
+
+def test_a_parsers_own_nesting_limit_is_reported_in_our_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """When every parser at hand stops before the 21st level's event, the line names where it stopped."""
+    monkeypatch.setattr(profile_file, "_UniqueKeyLoader", _ParserWithItsOwnLimit)
+    monkeypatch.setattr(profile_file, "_PurePythonLoader", _ParserWithItsOwnLimit)
+    path = tmp_path / "acme.yaml"
+    path.write_text("name: " + "[" * 1_200 + "]" * 1_200 + "\n")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path, LOCALES, display="org_profiles/acme.yaml")
+    assert caught.value.lines == [
+        "org_profiles/acme.yaml:1:107: YAML error: nesting deeper than 20 levels is not allowed in profiles"
     ]
 
 

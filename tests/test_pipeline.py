@@ -7,7 +7,6 @@ checking exactly which tasks ran.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 import re
@@ -18,67 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.pipeline_support import (  # noqa: F401 - COPIED and OUTPUT_FILES are used by other test modules
+    COPIED,
+    OUTPUT_FILES,
+    doit,
+    example_orgs,
+    hashes,
+    ran,
+    rendered,
+)
 from visitkit import tasks
-
-COPIED = ("dodo.py", "visitkit", "sources", "templates", "org_profiles")
-OUTPUT_FILES = ("faq.html", "faq.fragment.html", "infographic.pdf", "infographic.pptx")
-
-
-def doit(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONHASHSEED": "random"}
-    return subprocess.run(
-        [sys.executable, "-m", "doit", *args], cwd=project, env=env, capture_output=True, text=True, timeout=600
-    )
-
-
-def ran(result: subprocess.CompletedProcess[str]) -> set[str]:
-    """Names of the tasks a run executed."""
-    return set(re.findall(r"^\.  (\S+)$", result.stdout, re.MULTILINE))
-
-
-def example_orgs() -> dict[str, list[str]]:
-    orgs, _ = tasks.scan()
-    return {org.id: list(org.locales) for org in orgs}
-
-
-def rendered(org: str, locales: list[str], groups=tuple(tasks.OUTPUTS)) -> set[str]:
-    """Task names that re-render ``groups`` for one org, with the thumbnails, bundle and index after them."""
-    flags = next(o.flags for o in tasks.scan()[0] if o.id == org)
-    groups = [g for g in groups if getattr(importlib.import_module(tasks.OUTPUTS[g]), "WHEN", None) in (None, *flags)]
-    names = {f"{group}:{org}/{locale}" for locale in locales for group in groups}
-    if "pdf" in groups:
-        names |= {f"thumbnail:{org}/{locale}" for locale in locales}
-    return names | {f"manifest:{org}", f"zip:{org}", "index:site"}
-
-
-def hashes(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not {".reports", ".snapshots"} & set(p.parts)  # run records, not outputs
-    }
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """A copy of the project after one full serial build."""
-    project = tmp_path_factory.mktemp("built")
-    for name in COPIED:
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
-    result = doit(project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    (project / "first-build.log").write_text(result.stdout)
-    return project
-
-
-@pytest.fixture
-def project(built: Path, tmp_path: Path) -> Path:
-    """A private copy of the built project, doit state included."""
-    copy = tmp_path / "project"
-    shutil.copytree(built, copy, symlinks=True)
-    return copy
 
 
 def test_full_build_writes_every_output(built: Path):
@@ -146,12 +94,14 @@ def test_broken_profile_fails_alone(project: Path):
     broken, other = list(orgs)[:2]
     path = project / f"org_profiles/{broken}.yaml"
     path.write_text(re.sub(r'(?m)^(  primary: ).*$', r"\1blue", path.read_text(), count=1))
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("  primary: "))
     # the other org changes too, and must still build
     other_path = project / f"org_profiles/{other}.yaml"
     other_path.write_text(re.sub(r"(?m)^name: .*$", "name: Still Builds", other_path.read_text(), count=1))
     result = doit(project)
     assert result.returncode != 0
-    assert f"org_profiles/{broken}.yaml: brand.primary: expected a colour like #1A2B3C, got 'blue'" in result.stdout
+    expected = f"org_profiles/{broken}.yaml:{line}: brand.primary: expected a colour like #1A2B3C, got 'blue'"
+    assert expected in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert f"pdf:{other}/{orgs[other][0]}" in ran(result)
     assert not any(name.split(":", 1)[1].startswith(f"{broken}/") for name in ran(result) if ":" in name)
@@ -172,10 +122,13 @@ def test_org_selection_builds_only_those(project: Path):
     org = next(iter(example_orgs()))
     result = doit(project, f"org={org}")
     assert result.returncode == 0, result.stdout
-    assert {p.name for p in (project / "build").iterdir() if not p.name.startswith(".")} == {org}
+    assert {p.name for p in (project / "build").iterdir() if p.is_dir() and not p.name.startswith(".")} == {org}
     result = doit(project, "org=no-such-org")
     assert result.returncode != 0
     assert "org_profiles/no-such-org.yaml: no such profile" in result.stdout
+    near = org[:-1] + "x"  # a typo of a real id
+    result = doit(project, f"org={near}")
+    assert f"org_profiles/{near}.yaml: no such profile (asked for with org=); did you mean '{org}'?" in result.stdout
 
 
 @pytest.mark.parametrize(("parallel", "start_method"), [("thread", "fork"), ("process", "fork"), ("process", "spawn")])
@@ -428,12 +381,12 @@ def test_email_template_edit_rebuilds_only_email_files(project: Path):
     path.write_text(path.read_text().replace('<body class="vk-body">', '<body class="vk-body" data-edit="1">'))
     orgs = example_orgs()
     expected = {f"email:{org}/{locale}" for org, locales in orgs.items() for locale in locales}
-    expected |= {f"{step}:{org}" for org in orgs for step in ("manifest", "zip")} | {"index:site"}
+    expected |= {f"{step}:{org}" for org in orgs for step in ("manifest", "zip")}
     assert _rendered_only(doit(project)) == expected
     # The text part has its own template: editing it leaves email.html alone.
     path = project / "templates/email/email.txt.j2"
     path.write_text(path.read_text() + "\n")
-    assert {n.split(":")[0] for n in _rendered_only(doit(project))} <= {"email_text", "manifest", "zip", "index"}
+    assert {n.split(":")[0] for n in _rendered_only(doit(project))} <= {"email_text", "manifest", "zip"}
 
 
 def test_thumbnail_is_rebuilt_only_when_its_pdf_bytes_change(project: Path):
@@ -442,7 +395,7 @@ def test_thumbnail_is_rebuilt_only_when_its_pdf_bytes_change(project: Path):
         handle.write("\n# a comment that changes no PDF\n")
     groups = {n.split(":")[0] for n in _rendered_only(doit(project))}
     assert "pdf" in groups and "thumbnail" not in groups  # (the manifest records the new inputs' hash)
-    assert groups <= {"pdf", "manifest", "zip", "index"}
+    assert groups <= {"pdf", "manifest", "zip"}
     # A stylesheet edit changes the PDFs' bytes: then their thumbnails are redrawn.
     css = project / "templates/infographic/infographic.css"
     css.write_text(css.read_text() + "\nhtml { background: #FEFEFE; }\n")
@@ -505,7 +458,7 @@ def test_a_profile_edit_plans_only_that_org(project: Path):
     checked = int(re.search(r"up to date (\d+)", result.stdout).group(1))
     recipes = len(list((project / "build/.recipes").glob("*.sha256")))
     assert checked <= recipes  # the other organisations' tasks were not even checked
-    assert {name.split(":", 1)[1].split("/")[0] for name in ran(result)} == {org, "site"}
+    assert {name.split(":", 1)[1].split("/")[0] for name in ran(result)} == {org}
     assert FAST in doit(project).stdout
 
 
@@ -514,7 +467,7 @@ def test_a_shared_template_edit_plans_only_the_groups_that_read_it(project: Path
     path.write_text(path.read_text().replace('<body class="vk-body">', '<body class="vk-body" data-edit="2">'))
     result = doit(project)
     groups = {name.split(":")[0] for name in ran(result)}
-    assert groups == {"recipe", "email", "manifest", "zip", "index"}
+    assert groups == {"recipe", "email", "manifest", "zip"}
     checked = int(re.search(r"up to date (\d+)", result.stdout).group(1))
     recipes = len(list((project / "build/.recipes").glob("*.sha256")))
     assert checked <= recipes  # no task of another group (faq, pdf, content…) was even checked
@@ -542,6 +495,6 @@ def test_a_code_edit_plans_every_task(project: Path):
     with (project / "visitkit/render/email_html.py").open("a") as handle:
         handle.write("\n# code may change what the plan holds: no narrowing\n")
     result = doit(project)
-    assert {name.split(":")[0] for name in ran(result)} == {"recipe", "email", "manifest", "zip", "index"}
+    assert {name.split(":")[0] for name in ran(result)} == {"recipe", "email", "manifest", "zip"}
     checked = int(re.search(r"up to date (\d+)", result.stdout).group(1))
     assert checked > sum(len(locales) for locales in example_orgs().values())  # every other task was checked

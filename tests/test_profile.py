@@ -56,45 +56,45 @@ def test_minimal_profile_gets_defaults(profiles: Path):
     ("change", "expected"),
     [
         (("  primary: \"#0B6E4F\"", "  primary: blue"),
-         "org_profiles/acme.yaml: brand.primary: expected a colour like #1A2B3C, got 'blue'"),
+         "org_profiles/acme.yaml:4: brand.primary: expected a colour like #1A2B3C, got 'blue'"),
         (("vertical: healthcare", "vertical: dental"),
-         "org_profiles/acme.yaml: vertical: expected one of healthcare, financial, retail or generic, got 'dental'"),
+         "org_profiles/acme.yaml:2: vertical: expected one of healthcare, financial, retail or generic, got 'dental'"),
         (("  booking: https://acme.example/book", "  booking: javascript:alert(1)"),
-         "org_profiles/acme.yaml: links.booking: expected a https: or http: URL, got 'javascript:alert(1)'"),
+         "org_profiles/acme.yaml:6: links.booking: expected a https: or http: URL, got 'javascript:alert(1)'"),
         (("  booking: https://acme.example/book", "  booking: /book"),
-         "org_profiles/acme.yaml: links.booking: expected a https: or http: URL, got '/book'"),
+         "org_profiles/acme.yaml:6: links.booking: expected a https: or http: URL, got '/book'"),
         (("name: Acme Clinic\n", ""), "org_profiles/acme.yaml: name: required field is missing"),
         (("vertical: healthcare", "vertical: healthcare\nlocales: [en, fr]"),
-         "org_profiles/acme.yaml: locales: expected one of en, es, got 'fr'"),
+         "org_profiles/acme.yaml:3: locales: expected one of en, es, got 'fr'"),
         (("vertical: healthcare", "vertical: healthcare\nlocales: [en, en]"),
-         "org_profiles/acme.yaml: locales: expected each locale once, got 'en' more than once"),
+         "org_profiles/acme.yaml:3: locales: expected each locale once, got 'en' more than once"),
         (("vertical: healthcare", "vertical: healthcare\npage_size: a5"),
-         "org_profiles/acme.yaml: page_size: expected one of a4 or letter, got 'a5'"),
+         "org_profiles/acme.yaml:3: page_size: expected one of a4 or letter, got 'a5'"),
         (("  primary: \"#0B6E4F\"", "  primary: \"#0B6E4F\"\n  secondry: \"#000000\""),
-         "org_profiles/acme.yaml: brand: unknown key 'secondry'; did you mean 'secondary'?"),
+         "org_profiles/acme.yaml:5: brand: unknown key 'secondry'; did you mean 'secondary'?"),
         (("vertical: healthcare", "vertical: healthcare\nfeatures:\n  sms_reminder: true"),
-         "org_profiles/acme.yaml: features: unknown key 'sms_reminder'; did you mean 'sms_reminders'?"),
+         "org_profiles/acme.yaml:4: features: unknown key 'sms_reminder'; did you mean 'sms_reminders'?"),
         (("vertical: healthcare", "vertical: healthcare\ncontact:\n  phone: call us"),
-         "org_profiles/acme.yaml: contact.phone: expected a phone number like +1 555 010 2000, got 'call us'"),
+         "org_profiles/acme.yaml:4: contact.phone: expected a phone number like +1 555 010 2000, got 'call us'"),
         (("vertical: healthcare", "vertical: healthcare\ncontact:\n  email: nobody"),
-         "org_profiles/acme.yaml: contact.email: expected an email address like help@example.org, got 'nobody'"),
+         "org_profiles/acme.yaml:4: contact.email: expected an email address like help@example.org, got 'nobody'"),
         (("vertical: healthcare", "vertical: healthcare\nfeatures:\n  sms_reminders: maybe"),
-         "org_profiles/acme.yaml: features.sms_reminders: expected true or false, got 'maybe'"),
+         "org_profiles/acme.yaml:4: features.sms_reminders: expected true or false, got 'maybe'"),
         (("vertical: healthcare", "vertical: healthcare\nextra_info: 5"),
-         "org_profiles/acme.yaml: extra_info: expected text, got the number 5"),
+         "org_profiles/acme.yaml:3: extra_info: expected text, got the number 5"),
         (("vertical: healthcare", "vertical: healthcare\nlocales: [en, es]\nextra_info: {en: Bring your card.}"),
-         "org_profiles/acme.yaml: extra_info: expected a translation for each of the profile's locales (en, es), "
+         "org_profiles/acme.yaml:4: extra_info: expected a translation for each of the profile's locales (en, es), "
          "got none for es"),
         (("vertical: healthcare", "vertical: healthcare\nextra_info: 'See [our page](ftp://acme.example/x)'"),
-         "org_profiles/acme.yaml: extra_info: expected a https:, http:, mailto: or tel: URL, "
+         "org_profiles/acme.yaml:3: extra_info: expected a https:, http:, mailto: or tel: URL, "
          "got 'ftp://acme.example/x'"),
         (("  primary: \"#0B6E4F\"", "  primary: \"#0B6E4F\"\n  logo: ../../etc/passwd"),
-         "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got '../../etc/passwd'"),
+         "org_profiles/acme.yaml:5: brand.logo: expected a path inside acme/, got '../../etc/passwd'"),
         (("  primary: \"#0B6E4F\"", "  primary: \"#0B6E4F\"\n  logo: acme/missing.png"),
-         "org_profiles/acme.yaml: brand.logo: file not found: 'acme/missing.png'"),
+         "org_profiles/acme.yaml:5: brand.logo: file not found: 'acme/missing.png'"),
         (("  primary: \"#0B6E4F\"",
           "  primary: \"#0B6E4F\"\n  font:\n    family: 'Bad;Font'\n    regular: acme/brand.otf"),
-         "org_profiles/acme.yaml: brand.font.family: expected a font family name of letters, digits, spaces and '-',"
+         "org_profiles/acme.yaml:6: brand.font.family: expected a font family name of letters, digits, spaces and '-',"
          " got 'Bad;Font'"),
     ],
 )
@@ -118,11 +118,126 @@ def test_all_problems_reported_at_once(profiles: Path):
         """,
     )
     assert lines == [
-        "org_profiles/acme.yaml: brand.primary: expected a colour like #1A2B3C, got 'blue'",
-        "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got '../x.png'",
-        "org_profiles/acme.yaml: links.booking: expected a https: or http: URL, got 'javascript:alert(1)'",
-        "org_profiles/acme.yaml: unknown key 'colour'",
+        "org_profiles/acme.yaml:4: brand.primary: expected a colour like #1A2B3C, got 'blue'",
+        "org_profiles/acme.yaml:5: brand.logo: expected a path inside acme/, got '../x.png'",
+        "org_profiles/acme.yaml:7: links.booking: expected a https: or http: URL, got 'javascript:alert(1)'",
+        "org_profiles/acme.yaml:8: unknown key 'colour'",
     ]
+
+
+def test_each_line_names_the_line_of_its_key(profiles: Path):
+    lines = errors(
+        profiles,
+        """\
+        name: Acme Clinic
+        vertical: healthcare
+        locales:
+          - en
+          - EN_us
+        brand:
+          primary: "#0B6E4F"
+          font:
+            family: Inter
+        links:
+          homepage: https://acme.example/
+        policies:
+          payment_methods:
+            - credit card
+            - 5
+        features: {sms_reminders: maybe}
+        colour: red
+        """,
+    )
+    assert lines == [
+        "org_profiles/acme.yaml:5: locales.1: expected a locale code like 'en' or 'es-MX', got 'EN_us'",  # list item
+        "org_profiles/acme.yaml:8: brand.font.regular: required field is missing",  # the line of its parent's key
+        "org_profiles/acme.yaml:10: links.booking: required field is missing",
+        "org_profiles/acme.yaml:15: policies.payment_methods.1: expected text, got the number 5",  # list item
+        "org_profiles/acme.yaml:16: features.sms_reminders: expected true or false, got 'maybe'",  # flow mapping
+        "org_profiles/acme.yaml:17: unknown key 'colour'",  # top-level unknown key: its own line
+    ]
+    # a missing top-level field has no line of its own
+    assert errors(profiles, MINIMAL.replace("name: Acme Clinic\n", "")) == [
+        "org_profiles/acme.yaml: name: required field is missing"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("  booking:", "  homepage: https://acme.example/\n  bookng:"),
+         "org_profiles/acme.yaml:7: links: unknown key 'bookng'; did you mean 'booking'?"),
+        (("name:", "nmae:"), "org_profiles/acme.yaml:1: unknown key 'nmae'; did you mean 'name'?"),
+        (("  primary:", "  primray:"),
+         "org_profiles/acme.yaml:4: brand: unknown key 'primray'; did you mean 'primary'?"),
+    ],
+)
+def test_a_misspelt_required_key_is_one_mistake(profiles: Path, change: tuple[str, str], expected: str):
+    """The did-you-mean line stands for the missing field: no "required field is missing" as well."""
+    assert change[0] in MINIMAL
+    assert errors(profiles, MINIMAL.replace(change[0], change[1])) == [expected]
+
+
+def test_a_misspelt_key_beside_the_real_one_is_just_unknown(profiles: Path):
+    text = MINIMAL.replace("  booking:", "  bookng: https://acme.example/book\n  booking:")
+    assert errors(profiles, text) == ["org_profiles/acme.yaml:6: links: unknown key 'bookng'; did you mean 'booking'?"]
+    # a required field missing for another reason is still reported
+    text = MINIMAL.replace("  booking:", "  homepage:").replace("name:", "nmae:")
+    assert errors(profiles, text) == [
+        "org_profiles/acme.yaml:5: links.booking: required field is missing",
+        "org_profiles/acme.yaml:1: unknown key 'nmae'; did you mean 'name'?",
+    ]
+
+
+def test_an_asset_path_relative_to_the_org_folder_gets_a_suggestion(profiles: Path, tmp_path: Path):
+    text = MINIMAL.replace(
+        '  primary: "#0B6E4F"',
+        '  primary: "#0B6E4F"\n  logo: logo.png\n  font:\n    family: Brand\n    regular: ./brand.otf',
+    )
+    assert errors(profiles, text) == [
+        "org_profiles/acme.yaml:5: brand.logo: expected a path inside acme/, got 'logo.png'; "
+        "did you mean 'acme/logo.png'?",
+        "org_profiles/acme.yaml:8: brand.font.regular: expected a path inside acme/, got './brand.otf'; "
+        "did you mean 'acme/brand.otf'?",
+    ]
+    # no suggestion for a file that is not there, nor for one that leads outside the org's folder
+    outside = tmp_path / "secret.png"
+    shutil.copy(profiles / "acme/logo.png", outside)
+    (profiles / "acme/link.png").symlink_to(outside)
+    for name in ("missing.png", "link.png", ".", "./"):
+        text = MINIMAL.replace('  primary: "#0B6E4F"', f'  primary: "#0B6E4F"\n  logo: "{name}"')
+        assert errors(profiles, text) == [
+            f"org_profiles/acme.yaml:5: brand.logo: expected a path inside acme/, got {name!r}"
+        ]
+
+
+def test_read_yaml_with_lines_gives_the_line_of_each_key_and_item(tmp_path: Path):
+    from visitkit.profile_file import read_yaml, read_yaml_with_lines
+
+    path = tmp_path / "acme.yaml"
+    path.write_text(
+        "# comment\nname: Acme\nlocales: [en,\n  es]\nbrand:\n  logo_alt: {en: A, es: B}\n"
+        "list:\n  - a: 1\n\n    b: 2\n  - x\n"
+    )
+    data, lines = read_yaml_with_lines(path, "org_profiles/acme.yaml")
+    assert data == read_yaml(path, "org_profiles/acme.yaml")
+    assert lines == {
+        ("name",): 2,
+        ("locales",): 3,
+        ("locales", 0): 3,
+        ("locales", 1): 4,
+        ("brand",): 5,
+        ("brand", "logo_alt"): 6,
+        ("brand", "logo_alt", "en"): 6,
+        ("brand", "logo_alt", "es"): 6,
+        ("list",): 7,
+        ("list", 0): 8,
+        ("list", 0, "a"): 8,
+        ("list", 0, "b"): 10,
+        ("list", 1): 11,
+    }
+    path.write_text("")
+    assert read_yaml_with_lines(path, "org_profiles/acme.yaml") == (None, {})
 
 
 def test_yaml_syntax_error_names_line_and_column(profiles: Path):
@@ -151,7 +266,7 @@ def test_logo_type_is_checked_by_content(profiles: Path):
     (profiles / "acme/fake.png").write_text("not an image")
     text = MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/fake.png')
     assert errors(profiles, text) == [
-        "org_profiles/acme.yaml: brand.logo: expected a PNG, JPEG or SVG image, got content of an unknown type in "
+        "org_profiles/acme.yaml:5: brand.logo: expected a PNG, JPEG or SVG image, got content of an unknown type in "
         "'acme/fake.png'"
     ]
     # a PNG named .svg is accepted as what it is
@@ -167,7 +282,7 @@ def test_svg_logo_may_not_reach_outside(profiles: Path):
     )
     text = MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/logo.svg')
     assert errors(profiles, text) == [
-        "org_profiles/acme.yaml: brand.logo: expected an SVG that loads nothing from other files or URLs, "
+        "org_profiles/acme.yaml:5: brand.logo: expected an SVG that loads nothing from other files or URLs, "
         "got href='https://tracker.example/x.png' in 'acme/logo.svg'"
     ]
 
@@ -178,7 +293,7 @@ def test_symlink_escaping_the_org_folder_is_rejected(profiles: Path, tmp_path: P
     (profiles / "acme/link.png").symlink_to(outside)
     text = MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/link.png')
     assert errors(profiles, text) == [
-        "org_profiles/acme.yaml: brand.logo: expected a path inside acme/, got 'acme/link.png', "
+        "org_profiles/acme.yaml:5: brand.logo: expected a path inside acme/, got 'acme/link.png', "
         "which leads outside it through a symbolic link"
     ]
 
@@ -228,6 +343,6 @@ def test_readme_documents_every_field():
 @pytest.mark.parametrize("key", ["[", "str", "dict[str,str]", "a[0]"])
 def test_an_unknown_key_that_looks_like_a_schema_label_is_named(profiles: Path, key: str):
     # pydantic labels union branches "str", "dict[str,…]": a user's key of that shape is still the user's
-    assert errors(profiles, MINIMAL + f"'{key}': 1\n") == [f"org_profiles/acme.yaml: unknown key {key!r}"]
+    assert errors(profiles, MINIMAL + f"'{key}': 1\n") == [f"org_profiles/acme.yaml:7: unknown key {key!r}"]
     nested = errors(profiles, MINIMAL.replace('  primary: "#0B6E4F"\n', f'  primary: "#0B6E4F"\n  \'{key}\': 1\n'))
-    assert nested == [f"org_profiles/acme.yaml: brand: unknown key {key!r}"]
+    assert nested == [f"org_profiles/acme.yaml:5: brand: unknown key {key!r}"]

@@ -120,7 +120,7 @@ def test_without_assets_base_url_there_are_no_images(tmp_path):
     assert root.xpath("//img") == [] and b"<img" not in data
     assert text_of(root.xpath("//*[contains(@class, 'vk-wordmark')]")[0]) == content.name
     assert not [h for h in root.xpath("//a/@href") if "infographic" in h]
-    assert "assets_base_url is not set: email.html uses no images" in " ".join(content.warnings)
+    assert "assets_base_url is not set: email.html uses no images" in " ".join(w.text for w in content.warnings)
 
 
 def test_content_is_the_intro_and_the_chosen_answers(hosted):

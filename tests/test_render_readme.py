@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import make_content, make_context
 from tests.faq_support import HOSTILE, render
 from tests.test_render_email_html import BASE, HOSTED
+from visitkit.content import Notice
 from visitkit.render import mail, readme
 
 MODULE = "visitkit.render.readme"
@@ -67,7 +68,7 @@ def test_email_images_and_warnings(tmp_path):
     assert f"    {BASE}\n" in body and f"    {BASE}en/\n" in body  # bundle root; the fragment's links
     assert content.campaign.subject in body and content.campaign.preheader in body
     for warning in content.warnings:
-        assert " ".join(warning.split()) in " ".join(body.split())
+        assert " ".join(warning.text.split()) in " ".join(body.split())
     calm = content.model_copy(update={"warnings": ()})
     assert f"\n{content.readme['no_warnings']}\n" in text(readme.render(make_context(MODULE, calm)))
 
@@ -81,7 +82,8 @@ def test_spanish(tmp_path):
 
 def test_control_characters_are_dropped():
     # Profiles reject control characters; the renderer drops them anyway (a terminal would act on them).
-    content = make_content("sample").model_copy(update={"warnings": (HOSTILE + " \x1b[2J\x07",)})
+    notice = Notice(kind="contrast", text=HOSTILE + " \x1b[2J\x07")
+    content = make_content("sample").model_copy(update={"warnings": (notice,)})
     body = text(readme.render(make_context(MODULE, content)))
     assert "\x1b" not in body and "\x07" not in body
     assert HOSTILE in body

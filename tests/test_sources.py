@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT
+from tests.pipeline_support import COPIED, doit
+from visitkit import build, richtext
 from visitkit import content as content_mod
-from visitkit import richtext
-from visitkit.profile import Policies, Profile
-from visitkit.sources import FILES, available_locales, key_paths, load_locale
+from visitkit.profile import Policies, Profile, load_profile
+from visitkit.sources import FILES, SourcesError, available_locales, key_paths, load_locale
 
 SOURCES = ROOT / "sources"
 REFERENCE = "en"
@@ -245,3 +249,168 @@ def test_steps_are_the_client_journey(locale):
     assert ids == ["book", "confirm", "forms", "join", "wait", "meet"]
     # Without optional features the journey still has at least five steps.
     assert sum(1 for step in steps if not step.get("needs") and not step.get("verticals")) >= 5
+
+
+# ------------------------------------------------------------------ broken sources
+#
+# A locale's files are shared by every organisation that uses it: a problem in one fails the
+# content task with one line that names the file, the same line for every organisation.
+
+BROKEN_ORGS = ("sunvale-health", "brightside-hardware")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of sources/ with a new locale ``fr`` (a copy of ``es``), as the working directory."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(SOURCES / "es", tmp_path / "sources" / "fr")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def content_task(project: Path, org: str, locale: str = "fr") -> str | None:
+    """Run the content task's action for ``org`` in ``locale``: its failure message, or None."""
+    profile = load_profile(ROOT / "org_profiles" / f"{org}.yaml", available_locales(ROOT / "sources"))
+    validated = project / "work" / org / "profile.json"
+    validated.parent.mkdir(parents=True, exist_ok=True)
+    validated.write_text(profile.model_dump_json(exclude_none=True))
+    target = project / "work" / org / locale / "content.json"
+    failed = build.content(str(validated), org, locale, "sources", str(ROOT / "org_profiles"), str(target))
+    assert (failed is None) == target.is_file()
+    return None if failed is None else failed.message
+
+
+def task_messages(project: Path, locale: str = "fr") -> set[str | None]:
+    return {content_task(project, org, locale) for org in BROKEN_ORGS}
+
+
+def drop_top_level_keys(path: Path, *keys: str) -> list[str]:
+    """Remove one-line top-level ``keys`` from a YAML file; returns them in the file's order."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    found = [line.split(":", 1)[0] for line in lines if line.split(":", 1)[0] in keys]
+    assert sorted(found) == sorted(keys)
+    path.write_text("".join(line for line in lines if line.split(":", 1)[0] not in keys), encoding="utf-8")
+    return found
+
+
+def test_new_locale_copy_builds(project: Path):
+    assert task_messages(project) == {None}
+
+
+def test_missing_key_is_one_line_naming_both_files(project: Path):
+    drop_top_level_keys(project / "sources/fr/ui.yaml", "back_to_top")
+    expected = "sources/fr/ui.yaml: missing key 'back_to_top' (present in sources/en/ui.yaml)"
+    assert task_messages(project) == {expected}  # the same line for every organisation
+    with pytest.raises(SourcesError) as raised:
+        load_locale(Path("sources"), "fr")
+    assert str(raised.value) == expected
+
+
+def test_several_missing_keys_are_one_short_line(project: Path):
+    reference_order = list(yaml.safe_load((project / "sources/en/ui.yaml").read_text(encoding="utf-8")))
+    dropped = drop_top_level_keys(project / "sources/fr/ui.yaml", *reference_order[1:6])
+    named = ", ".join(repr(key) for key in dropped[:3])
+    assert task_messages(project) == {
+        f"sources/fr/ui.yaml: missing keys {named} +2 more (present in sources/en/ui.yaml)"
+    }
+
+
+def test_missing_item_is_named_without_everything_below_it(project: Path):
+    first = yaml.safe_load((project / "sources/en/faq.yaml").read_text(encoding="utf-8"))["sections"][0]["id"]
+    path = project / "sources/fr/faq.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f"id: {first}\n", f"id: {first}-renamed\n", 1), encoding="utf-8")
+    assert task_messages(project) == {
+        f"sources/fr/faq.yaml: missing key 'sections[{first}]' (present in sources/en/faq.yaml)"
+    }
+
+
+def test_a_key_missing_from_several_files_gives_a_line_per_file(project: Path):
+    drop_top_level_keys(project / "sources/fr/ui.yaml", "back_to_top")
+    drop_top_level_keys(project / "sources/fr/email.yaml", "subject")
+    assert task_messages(project) == {
+        "sources/fr/ui.yaml: missing key 'back_to_top' (present in sources/en/ui.yaml)\n"
+        "sources/fr/email.yaml: missing key 'subject' (present in sources/en/email.yaml)"
+    }
+
+
+def test_extra_keys_are_fine(project: Path):
+    with (project / "sources/fr/ui.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("only_in_french: Bonjour\n")
+    assert task_messages(project) == {None}
+
+
+def test_yaml_syntax_error_names_file_line_and_column(project: Path):
+    path = project / "sources/fr/faq.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*lines[:2], "    key: value: more\n", *lines[2:]]), encoding="utf-8")
+    # libyaml (CSafeLoader, used when installed) and PyYAML word this problem differently
+    assert task_messages(project) < {
+        "sources/fr/faq.yaml:3:15: YAML error: mapping values are not allowed in this context",
+        "sources/fr/faq.yaml:3:15: YAML error: mapping values are not allowed here",
+    }
+
+
+def test_text_that_is_not_utf8(project: Path):
+    path = project / "sources/fr/ui.yaml"
+    line = len(path.read_bytes().splitlines()) + 1
+    path.write_bytes(path.read_bytes() + "only_in_french: \"été\"\n".encode("latin-1"))
+    assert task_messages(project) == {f"sources/fr/ui.yaml:{line}: expected UTF-8 text, found byte 0xE9"}
+
+
+def test_empty_file(project: Path):
+    (project / "sources/fr/email.yaml").write_text("# to be translated\n", encoding="utf-8")
+    assert task_messages(project) == {"sources/fr/email.yaml: expected a mapping of keys at the top, found nothing"}
+
+
+def test_missing_file(project: Path):
+    (project / "sources/fr/readme.yaml").unlink()
+    with pytest.raises(SourcesError) as raised:
+        load_locale(Path("sources"), "fr")
+    assert str(raised.value) == f"sources/fr/readme.yaml: file not found (every locale needs {', '.join(FILES)})"
+
+
+def test_broken_reference_is_named_when_loading_another_locale(project: Path):
+    path = project / "sources/en/ui.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "broken: [\n", encoding="utf-8")
+    (message,) = task_messages(project)
+    assert message.startswith("sources/en/ui.yaml:") and ": YAML error: " in message
+
+
+def test_an_edit_after_a_successful_load_is_checked_again(project: Path):
+    load_locale(Path("sources"), "fr")  # complete: remembered as checked
+    drop_top_level_keys(project / "sources/fr/ui.yaml", "back_to_top")
+    with pytest.raises(SourcesError, match="missing key 'back_to_top'"):
+        load_locale(Path("sources"), "fr")
+    load_locale(Path("sources"), "en")  # the reference has nothing to be compared with
+
+
+def test_build_shows_shared_problems_as_lines_naming_the_shared_file(tmp_path: Path):
+    """End to end: a broken locale and a broken template, used by two organisations."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in COPIED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, project / name)
+    profile = project / "org_profiles/brightside-hardware.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(re.sub(r"(?m)^locales: \[en\]$", "locales: [en, es]", text), encoding="utf-8")
+    assert profile.read_text(encoding="utf-8") != text  # both organisations now use sources/es/
+    drop_top_level_keys(project / "sources/es/ui.yaml", "back_to_top")
+    page = project / "templates/faq/page.html.j2"
+    lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+    page.write_text("".join([*lines[:13], "{{ broken } }}\n", *lines[13:]]), encoding="utf-8")
+
+    result = doit(project, "org=sunvale-health,brightside-hardware")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "sources/es/ui.yaml: missing key 'back_to_top' (present in sources/en/ui.yaml)" in result.stdout
+    assert "templates/faq/page.html.j2:14: unexpected '}'" in result.stdout
+    assert "Traceback" not in output and "KeyError" not in output
+    # The lines about shared files name no organisation, so they can be shown once for all of them.
+    errors = [line for line in output.splitlines() if line.startswith("ERROR ")]
+    shared = [line for line in errors if "sources/" in line or "templates/" in line]
+    assert shared and not [line for line in shared if any(org in line for org in BROKEN_ORGS)]

@@ -90,9 +90,9 @@ def test_n_workers_render_every_task_and_end_with_the_build(tmp_path: Path, rss_
 
 def test_failures_and_errors_come_back_as_doit_results(tmp_path: Path, runner, capsys):
     actions = {
-        "failed": ["missing_profile", "org_profiles/nobody.yaml"],
-        "error": ["recipe", ["no/such/file.txt"], str(tmp_path / "stamp")],
-        "fine": ["recipe", [], str(tmp_path / "empty-stamp")],
+        "failed": ["missing_profile", "org_profiles/nobody.yaml", []],
+        "error": ["recipe", ["no/such/file.txt"], str(tmp_path / "stamp"), {}],
+        "fine": ["recipe", [], str(tmp_path / "empty-stamp"), {}],
     }
     code, output = _build(tmp_path, actions, "-n", "2")
     assert code == 2  # doit's code for an action that raised

@@ -117,13 +117,19 @@ def validate(profile_path: str, sources_dir: str, target: str) -> TaskFailed | N
     return None
 
 
-def content(validated: str, org_id: str, locale: str, sources_dir: str, profiles_dir: str, target: str) -> None:
+def content(
+    validated: str, org_id: str, locale: str, sources_dir: str, profiles_dir: str, target: str
+) -> TaskFailed | None:
     """Build the content model for one org and locale."""
     profile = profile_mod.Profile.model_validate_json(Path(validated).read_bytes())
-    model = build_content(profile, org_id, locale, sources.load_locale(Path(sources_dir), locale), Path(profiles_dir))
+    try:
+        locale_sources = sources.load_locale(Path(sources_dir), locale)
+    except sources.SourcesError as exc:  # a broken shared file: one line naming it, the same for every org
+        return TaskFailed(str(exc))
+    model = build_content(profile, org_id, locale, locale_sources, Path(profiles_dir))
     for warning in model.warnings:
-        # stderr is shown even when doit captures a task's output; the index lists them too.
-        print(f"WARNING {org_id}/{locale}: {warning}", file=sys.stderr)
+        # stderr is shown even when doit captures a task's output; the report and index list them too.
+        print(f"WARNING {org_id}/{locale}: {warning.text}", file=sys.stderr)
     write_atomic(Path(target), dump_content(model))
 
 
@@ -146,13 +152,17 @@ def render(
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # e.g. WeasyPrint's FatalURLFetchingError; doit contains only Exception
-        return TaskFailed(f"{target}: {type(exc).__name__}: {exc}")
+        from visitkit.render import template_problem
+
+        # A broken template is every organisation's problem: one line naming the template, not the target.
+        return TaskFailed(template_problem(exc) or f"{target}: {type(exc).__name__}: {exc}")
     write_atomic(Path(target), data)
     return None
 
 
-def missing_profile(path: str) -> TaskFailed:
-    return TaskFailed(f"{path}: no such profile (asked for with org=)")
+def missing_profile(path: str, nearest: list[str]) -> TaskFailed:
+    hint = f"; did you mean {' or '.join(repr(n) for n in nearest)}?" if nearest else ""
+    return TaskFailed(f"{path}: no such profile (asked for with org=){hint}")
 
 
 def schema(target: str) -> None:
@@ -174,11 +184,12 @@ def thumbnails(pdf_path: str, targets: dict[str, int]) -> TaskFailed | None:
     return None
 
 
-def recipe(files: list[str], target: str) -> None:
-    """Write a stamp: the sha256 of each file a group of tasks shares."""
+def recipe(files: list[str], target: str, libraries: dict[str, str]) -> None:
+    """Write a stamp: the sha256 of each file a group of tasks shares, and the version of each library."""
     from visitkit.bundle import sha256
 
     lines = "".join(f"{sha256(Path(f).read_bytes())}  {f}\n" for f in files)
+    lines += "".join(f"{version}  {name} (library)\n" for name, version in sorted(libraries.items()))
     write_atomic(Path(target), lines.encode())
 
 
@@ -202,7 +213,7 @@ def org_manifest(org_id: str, contents: list[str], files: dict[str, dict[str, An
         "name": models[0].name,
         "vertical": models[0].vertical,
         "locales": [m.locale for m in models],
-        "warnings": sorted({w for m in models for w in m.warnings}),
+        "warnings": [{"kind": k, "text": t} for k, t in sorted({(w.kind, w.text) for m in models for w in m.warnings})],
     }
     entries = {}
     for name, info in files.items():

@@ -45,6 +45,13 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Notice(Model):
+    """A build warning: the output was made, but differs from what the profile asked for."""
+
+    kind: str  # stable, for reports and filters: "contrast", "no_assets_base_url"
+    text: str  # one line, naming the profile field
+
+
 class Colors(Model):
     """Brand colours plus derived colours that pass WCAG 2.2 contrast."""
 
@@ -164,7 +171,7 @@ class Content(Model):
     vertical: str
     page_size: Literal["a4", "letter"]
     colors: Colors
-    warnings: tuple[str, ...]  # contrast adjustments and similar, shown in build output
+    warnings: tuple[Notice, ...]  # contrast adjustments and similar, shown in build output and reports
     logo: Logo | None
     font: Font
     terms: dict[str, str]  # client, clients, staff, staff_plural, visit, visits
@@ -272,7 +279,10 @@ def build_content(
     if base_url and not base_url.endswith("/"):
         base_url += "/"
     if not base_url:
-        warnings.append("assets_base_url is not set: email.html uses no images and has no download links")
+        warnings.append(Notice(
+            kind="no_assets_base_url",
+            text="assets_base_url is not set: email.html uses no images and has no download links",
+        ))
 
     font = profile.brand.font
     return Content(
@@ -440,9 +450,9 @@ class _Composer:
         return None if missing else result
 
 
-def _palette(profile: Profile) -> tuple[Colors, list[str]]:
+def _palette(profile: Profile) -> tuple[Colors, list[Notice]]:
     brand = profile.brand
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     background = brand.background
     primary = brand.primary
     # A derived secondary: a darker shade, gentler for light brands so yellow does not turn olive.
@@ -483,12 +493,12 @@ def _palette(profile: Profile) -> tuple[Colors, list[str]]:
     return palette, warnings
 
 
-def _warn(field: str, colour: str, against: str, minimum: float, used: str, where: str) -> str:
+def _warn(field: str, colour: str, against: str, minimum: float, used: str, where: str) -> Notice:
     ratio = colors.contrast(colour, against)
-    return (
+    return Notice(kind="contrast", text=(
         f"{field} {colour} on {against} has contrast {ratio:.1f}:1 (needs {minimum}:1); "
         f"using {used} for {where} instead"
-    )
+    ))
 
 
 def load_content(path: Path) -> Content:

@@ -4,8 +4,8 @@ A profile is ``org_profiles/<org-id>.yaml``; its assets live in
 ``org_profiles/<org-id>/``. Every field is declared here with its
 documentation, which also feeds the JSON Schema (``doit schema``).
 Profiles are untrusted: every value is checked before any renderer sees it,
-and every problem becomes one line ``<file>: <field>: expected …, got …``
-(``ProfileError``), never a traceback.
+and every problem becomes one line ``<file>:<line>: <field>: expected …, got …``
+(``ProfileError``; the line is that of the field's key), never a traceback.
 """
 
 from __future__ import annotations
@@ -33,7 +33,13 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from visitkit import richtext
-from visitkit.profile_file import MAX_PROFILE_BYTES, ProfileError, read_yaml  # noqa: F401 - this module's API
+from visitkit.profile_file import (  # noqa: F401 - this module's API
+    MAX_PROFILE_BYTES,
+    KeyLines,
+    ProfileError,
+    read_yaml,
+    read_yaml_with_lines,
+)
 from visitkit.selection import ORG_ID
 
 LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
@@ -296,18 +302,15 @@ def _asset(value: str, info: ValidationInfo, kinds: tuple[str, ...]) -> str:
     def outside(why: str = "") -> PydanticCustomError:
         return _fail("path", "expected a path inside {org}/, got {got}{why}", org=org_id, got=got, why=why)
 
-    if (
-        not value
-        or _BAD_IN_LINE.search(value)
-        or value.startswith("/")
-        or "\\" in value
-        or ".." in Path(value).parts
-        or Path(value).parts[0] != org_id
-    ):
-        raise outside()
+    parts = Path(value).parts
+    if not parts or _BAD_IN_LINE.search(value) or value.startswith("/") or "\\" in value or ".." in parts:
+        raise outside()  # "." and "./" have no parts
     base = root.resolve()
     # The org folder itself must be a real folder: a link there would let it point anywhere.
     org_dir = base / org_id
+    if parts[0] != org_id:
+        meant = _in_org_folder(org_dir, value)
+        raise outside(f"; did you mean {_shown(meant)}?" if meant else "")
     try:
         path = (base / value).resolve(strict=False)
     except (OSError, RuntimeError, ValueError):  # link loop, name too long
@@ -344,6 +347,17 @@ def _asset(value: str, info: ValidationInfo, kinds: tuple[str, ...]) -> str:
     elif kind == "font":
         _check_font(data, got)
     return path.relative_to(base).as_posix()
+
+
+def _in_org_folder(org_dir: Path, value: str) -> str | None:
+    """``<org-id>/<value>`` when that is a file inside the org's folder: a path written relative to it."""
+    try:
+        found = (org_dir / value).resolve(strict=False)
+        if found.is_relative_to(org_dir) and found.is_file():
+            return f"{org_dir.name}/{Path(value).as_posix()}"
+    except (OSError, RuntimeError, ValueError):  # link loop, name too long
+        pass
+    return None
 
 
 def sniff(head: bytes) -> str | None:
@@ -686,7 +700,7 @@ def load_profile(path: Path, locales: set[str] | None = None, display: str | Non
                 f"(a-z, 0-9 and '-', at most 63 characters), got {_shown(path.name)}"
             ]
         )
-    data = read_yaml(path, display)
+    data, key_lines = read_yaml_with_lines(path, display)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else _describe(data)
         raise ProfileError([f"{display}: expected a mapping of profile fields (name: …, vertical: …), got {found}"])
@@ -696,14 +710,21 @@ def load_profile(path: Path, locales: set[str] | None = None, display: str | Non
     try:
         return Profile.model_validate(data, context=context)
     except ValidationError as exc:
-        raise ProfileError([f"{display}: {line}" for line in _error_lines(exc, data)]) from None
+        raise ProfileError(
+            [f"{display}{'' if at is None else f':{at}'}: {line}" for at, line in _error_lines(exc, data, key_lines)]
+        ) from None
 
 
-def _error_lines(exc: ValidationError, data: dict) -> list[str]:
-    lines: list[str] = []
+def _error_lines(exc: ValidationError, data: dict, key_lines: KeyLines | None = None) -> list[tuple[int | None, str]]:
+    """(line in the file or None, message) for each problem, in pydantic's order."""
+    lines: list[tuple[int | None, str]] = []
     seen_locs: set[str] = set()
-    for error in exc.errors(include_url=False):
-        loc = _clean_loc(error["loc"], data)
+    errors = [(error, _clean_loc(error["loc"], data)) for error in exc.errors(include_url=False)]
+    missing = {loc for error, loc in errors if error["type"] == "missing"}
+    suggestions = {loc: _suggestion(loc, missing) for error, loc in errors if error["type"] == "extra_forbidden"}
+    # A misspelt required key is one mistake: its did-you-mean line stands for the missing field too.
+    explained = {(*loc[:-1], meant) for loc, meant in suggestions.items() if meant}
+    for error, loc in errors:
         where = ".".join(_loc_part(p) for p in loc) or "profile"
         # Union types report one error per branch; the first is the useful one.
         kind = error["type"]
@@ -715,34 +736,35 @@ def _error_lines(exc: ValidationError, data: dict) -> list[str]:
             continue
         seen_locs.add(where)
         if kind == "extra_forbidden":
-            model = _model_at(loc[:-1])
             key = loc[-1]
             parent = ".".join(_loc_part(p) for p in loc[:-1])
-            suggestion = difflib.get_close_matches(str(key), list(model.model_fields), n=1) if model else []
-            hint = f"; did you mean {suggestion[0]!r}?" if suggestion else ""
-            lines.append(f"{parent + ': ' if parent else ''}unknown key {_describe(key)}{hint}")
+            hint = f"; did you mean {suggestions[loc]!r}?" if suggestions[loc] else ""
+            message = f"{parent + ': ' if parent else ''}unknown key {_describe(key)}{hint}"
         elif kind == "missing":
-            lines.append(f"{where}: required field is missing")
+            if loc in explained:
+                continue
+            message = f"{where}: required field is missing"
         elif kind == "bool_parsing":
-            lines.append(f"{where}: expected true or false, got {found}")
+            message = f"{where}: expected true or false, got {found}"
         elif kind == "literal_error":
             expected = error["ctx"]["expected"].replace("'", "")
-            lines.append(f"{where}: expected one of {expected}, got {found}")
+            message = f"{where}: expected one of {expected}, got {found}"
         elif kind in _TYPE_NAMES:
-            lines.append(f"{where}: expected {_TYPE_NAMES[kind]}, got {found}")
+            message = f"{where}: expected {_TYPE_NAMES[kind]}, got {found}"
         elif kind == "string_too_long":
             limit, got = error["ctx"]["max_length"], len(error["input"])
-            lines.append(f"{where}: expected at most {limit} characters, got {got}")
+            message = f"{where}: expected at most {limit} characters, got {got}"
         elif kind == "too_long":
             limit, got = error["ctx"]["max_length"], len(error["input"])
-            lines.append(f"{where}: expected at most {limit} entries, got {got}")
+            message = f"{where}: expected at most {limit} entries, got {got}"
         elif kind in ("string_too_short", "too_short"):
             empty = "an empty list" if kind == "too_short" else "an empty value"
-            lines.append(f"{where}: expected {'at least one entry' if kind == 'too_short' else 'text'}, got {empty}")
+            message = f"{where}: expected {'at least one entry' if kind == 'too_short' else 'text'}, got {empty}"
         elif kind == "string_pattern_mismatch":
-            lines.append(f"{where}: expected a locale code like 'en' or 'es-MX', got {found}")
+            message = f"{where}: expected a locale code like 'en' or 'es-MX', got {found}"
         else:  # our own validators' messages, already "expected …, got …"
-            lines.append(f"{where}: {str(error['msg']).splitlines()[0] if error['msg'] else kind}")
+            message = f"{where}: {str(error['msg']).splitlines()[0] if error['msg'] else kind}"
+        lines.append((_line_at(loc, key_lines or {}), message))
     return lines
 
 
@@ -754,6 +776,27 @@ _TYPE_NAMES = {
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
 }
+
+
+def _suggestion(loc: tuple, missing: set[tuple]) -> str | None:
+    """The field an unknown key was probably meant to be: a close name, a missing one first."""
+    model = _model_at(loc[:-1])
+    if model is None:
+        return None
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=3)
+    return next((name for name in close if (*loc[:-1], name) in missing), close[0] if close else None)
+
+
+def _line_at(loc: tuple, key_lines: KeyLines) -> int | None:
+    """The line of the longest part of ``loc`` the file has: a missing key's is its parent's."""
+    for end in range(len(loc), 0, -1):
+        try:
+            line = key_lines.get(loc[:end])
+        except TypeError:  # an unhashable part: not one of the file's keys
+            continue
+        if line is not None:
+            return line
+    return None
 
 
 def _loc_part(part: Any) -> str:

@@ -17,8 +17,10 @@ Contents decide, not times: an input whose mtime changed (a fresh ``git clone``
 or a cache restore) but whose bytes did not still matches, and each file is
 hashed at most once (hard links once per inode). Anything else — edited code,
 an added or removed file, a missing or touched output, another selection, a run
-that failed or was killed — falls back to doit's own checks. The record is
-removed when a run starts and written only when it ends without failure.
+that failed or was killed, doit's own state changed by ``doit forget`` or
+``doit ignore``, an upgraded library that a renderer runs on — falls back to
+doit's own checks. The record is removed when a run starts and written only
+when it ends without failure.
 """
 
 from __future__ import annotations
@@ -46,10 +48,11 @@ fast_count: int | None = None
 """Set when this run was answered from the record: how many tasks it covers."""
 recording = False
 """Set for plain runs over every org (or one shard): only they may leave a record."""
-_planning: dict[str, dict[str, list]] = {"scans": {}, "modules": {}}
+_planning: dict[str, dict[str, list]] = {"scans": {}, "modules": {}, "libraries": {}}
 """What planning found, which a narrowed run may reuse: "scans", by org id, what it read from each
-profile (tasks.scan_org); "modules", by module, the code files each module imports."""
-_pending: tuple[Path, list[str], int, dict[str, list[str]]] | None = None
+profile (tasks.scan_org); "modules", by module, the code files each module imports; "libraries", by
+module, the installed distributions its code runs on."""
+_pending: tuple[Path, list[str], int, dict[str, list[str]], dict[str, str]] | None = None
 _previous: dict | None = None  # the record a narrowed run started from
 
 
@@ -147,6 +150,8 @@ def check(state_file: str) -> Changes:
         return Changes()
     if not os.path.exists(state_file) or record.get("listing") != _listing():
         return Changes()
+    if not _same_state(state_file, _read_state(path)) or record.get("versions") != _versions(record.get("versions")):
+        return Changes()  # doit forget/ignore changed doit's own state, or a library was upgraded
     inputs, recorded = _inputs(), record["inputs"]
     profiles = {n for n in inputs if _org_of(n) and n.count("/") == 1}
     if profiles != {n for n in recorded if _org_of(n) and n.count("/") == 1}:
@@ -187,6 +192,46 @@ def check(state_file: str) -> Changes:
     return Changes(unchanged_tasks=record["tasks"])
 
 
+def keep_state(state_file: str) -> None:
+    """Record doit's state file as it is now: mtime, size and content hash.
+
+    doit rewrites its state file in every run, even one with no task (sqlite's change counter), so
+    a no-op run keeps the new one too; ``doit forget`` or ``doit ignore``, which change it outside
+    a run, are then noticed. Kept beside the record, so a no-op run need not rewrite the record.
+    """
+    stat = os.stat(state_file)
+    _write(_path(state_file).with_suffix(".state"), [stat.st_mtime_ns, stat.st_size, _Hasher()(state_file, stat)])
+
+
+def _read_state(record_path: Path) -> list | None:
+    try:
+        return json.loads(record_path.with_suffix(".state").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _same_state(state_file: str, recorded: list | None) -> bool:
+    if not recorded:
+        return False
+    stat = os.stat(state_file)
+    if [stat.st_mtime_ns, stat.st_size] == recorded[:2]:
+        return True
+    return stat.st_size == recorded[1] and _Hasher()(state_file, stat) == recorded[2]
+
+
+def _versions(recorded: dict[str, str] | None) -> dict[str, str]:
+    """The installed versions of the libraries the record lists."""
+    import importlib.metadata
+
+    found = {}
+    for name in recorded or {}:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = "absent"
+    return found
+
+
 def known(kind: str, key: str) -> list | None:
     """What planning found for ``key`` in the last successful build, if it still holds: in a narrowed
     run the code did not change, and neither did the profiles of the organisations not planned."""
@@ -201,13 +246,6 @@ def remember(kind: str, key: str, value: list) -> list:
     return value
 
 
-def manifests() -> list[str]:
-    """Every org's manifest in the record that a narrowed run starts from (for the site index)."""
-    if _previous is None:
-        return []
-    return sorted(n for n in _previous["files"] if n.startswith("build/") and n.endswith("/manifest.json"))
-
-
 def start(state_file: str, tasks: list) -> None:
     """doit is about to run ``tasks`` (called by the reporter): forget the record until the run ends well."""
     global _pending
@@ -215,7 +253,8 @@ def start(state_file: str, tasks: list) -> None:
     path.unlink(missing_ok=True)
     if recording:
         files = sorted({f for task in tasks for f in (*task.file_dep, *task.targets)})
-        _pending = (path, files, sum(1 for task in tasks if ":" in task.name), _feeds(tasks))
+        libraries = {k: v for task in tasks for k, v in (task.meta or {}).get("libraries", {}).items()}
+        _pending = (path, files, sum(1 for task in tasks if ":" in task.name), _feeds(tasks), libraries)
 
 
 def _feeds(tasks: list) -> dict[str, list[str]]:
@@ -236,7 +275,7 @@ def _feeds(tasks: list) -> dict[str, list[str]]:
     return {name: sorted(groups) for name, groups in feeds.items()}
 
 
-def finish(success: bool) -> None:
+def finish(success: bool, state_file: str) -> None:
     """The run ended: record its files if every task succeeded.
 
     After a narrowed run the record keeps the other organisations' entries, which
@@ -244,7 +283,7 @@ def finish(success: bool) -> None:
     """
     if _pending is None or not success:
         return
-    path, files, tasks, feeds = _pending
+    path, files, tasks, feeds, libraries = _pending
     digest, recorded = _Hasher(), (_previous or {}).get("inputs", {})
     inputs = {
         name: recorded[name] if recorded.get(name, [0, -1])[:2] == [s.st_mtime_ns, s.st_size] else
@@ -266,13 +305,17 @@ def finish(success: bool) -> None:
             except OSError:
                 return  # a file the build should have written is missing: no record
             outputs[name] = [stat.st_mtime_ns, stat.st_size]
-    record = {"tasks": tasks, "inputs": inputs, "files": outputs, "feeds": feeds, "listing": _listing()}
+    if _previous is not None:
+        libraries = {**_previous.get("versions", {}), **libraries}
+    record = {"tasks": tasks, "inputs": inputs, "files": outputs, "feeds": feeds, "listing": _listing(),
+              "versions": libraries}
     for kind, found in _planning.items():
         record[kind] = {**(_previous or {}).get(kind, {}), **found}
     _write(path, record)
+    keep_state(state_file)
 
 
-def _write(path: Path, record: dict) -> None:
+def _write(path: Path, record: dict | list) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, separators=(",", ":")), encoding="utf-8")

@@ -13,7 +13,11 @@ and every task also depends on the Python modules that compute it.
 from __future__ import annotations
 
 import ast
+import contextlib
+import difflib
 import functools
+import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +32,6 @@ from visitkit.selection import EVERYTHING, ORG_ID, Selection, shard_of  # noqa: 
 BUILD = Path("build")
 WORK = BUILD / ".work"
 RECIPES = (BUILD / ".recipes").as_posix()
-REPORTS = (BUILD / ".reports").as_posix()  # written by visitkit.report, read by visitkit.merge
 PROFILES = Path("org_profiles")
 SOURCES = Path("sources")
 SCHEMA_FILE = PROFILES / "profile.schema.json"
@@ -65,8 +68,7 @@ GROUP_DOCS = {
     "thumbnail": "PNG previews of the PDF: infographic.png and infographic-large.png",
     "manifest": "build/<org>/manifest.json: every output with its size, sha256 and inputs' hash",
     "zip": "build/<org>/<org>-toolkit.zip: every output of the organisation, by locale",
-    "index": "build/index.html: a gallery of every organisation, built from the manifests only",
-    "prune": "remove build/<org>/ of organisations whose profile was deleted",
+    "prune": "remove outputs no longer built: a deleted organisation's folder, a dropped locale, an output turned off",
 }
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -99,6 +101,11 @@ def _module_files(module: str) -> tuple[str, ...]:
 @functools.cache
 def _imports(name: str) -> tuple[str, ...]:
     """Modules one visitkit module imports (anywhere in it, lazy imports included)."""
+    return tuple(n for n in _all_imports(name) if n == "visitkit" or n.startswith("visitkit."))
+
+
+@functools.cache
+def _all_imports(name: str) -> tuple[str, ...]:
     path = _module_path(name)
     found: list[str] = []
     for node in ast.walk(ast.parse(path.read_bytes())):
@@ -114,7 +121,74 @@ def _imports(name: str) -> tuple[str, ...]:
             found += [f"{base}.{a.name}" for a in node.names]
     if "." in name:  # a submodule import runs its package's __init__ too
         found.append(name.rsplit(".", 1)[0])
-    return tuple(n for n in found if n == "visitkit" or n.startswith("visitkit."))
+    return tuple(found)
+
+
+@functools.cache
+def libraries(module: str) -> tuple[str, ...]:
+    """The installed distributions ``module``'s code runs on: those its visitkit modules import,
+    and everything they require. Their versions are part of the module's recipe, so upgrading
+    WeasyPrint (or pydyf under it) rebuilds the outputs it renders."""
+    known = snapshot.known("libraries", module)
+    if known is None:
+        known = snapshot.remember("libraries", module, list(_libraries(module)))
+    return tuple(known)
+
+
+def _libraries(module: str) -> tuple[str, ...]:
+    import importlib.metadata
+    import sys
+
+    owners = _distributions_by_package()
+    tops = {
+        n.split(".")[0]
+        for f in module_files(module)
+        for n in _all_imports(_module_name(f))
+        if not n.startswith("visitkit")
+    }
+    pending = sorted({d for top in tops - set(sys.stdlib_module_names) for d in owners.get(top, ())})
+    found: set[str] = set()
+    while pending:
+        name = pending.pop()
+        key = _canonical(name)
+        if key in found:
+            continue
+        try:
+            requires = importlib.metadata.distribution(name).requires or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        found.add(key)
+        pending += [re.split(r"[\s\[<>=!~;(]", r, maxsplit=1)[0] for r in requires if "extra ==" not in r]
+    return tuple(sorted(found))
+
+
+@functools.cache
+def _distributions_by_package() -> dict[str, list[str]]:
+    import importlib.metadata
+
+    return importlib.metadata.packages_distributions()
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _module_name(path: str) -> str:
+    """``visitkit/render/pdf.py`` → ``visitkit.render.pdf``."""
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def versions(distributions: tuple[str, ...]) -> dict[str, str]:
+    """Installed version of each distribution ("absent" when it is not installed)."""
+    import importlib.metadata
+
+    found = {}
+    for name in distributions:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = "absent"
+    return found
 
 
 @functools.cache
@@ -134,6 +208,11 @@ def _code(*modules: str) -> tuple[str, ...]:
     for module in modules:
         files.update(module_files(module))
     return tuple(sorted(files))
+
+
+@functools.cache
+def _libraries_of(*modules: str) -> tuple[str, ...]:
+    return tuple(sorted({d for module in ("visitkit.build", *modules) for d in libraries(module)}))
 
 
 # ------------------------------------------------------------ project scan
@@ -261,29 +340,43 @@ class _Plan:
 
     def __init__(self) -> None:
         self.groups: dict[str, list[dict[str, Any]]] = {name: [] for name in GROUP_DOCS}
-        self.recipes: dict[str, tuple[str, ...]] = {}
+        self.recipes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.versions: dict[str, str] = {}
 
-    def recipe(self, name: str, files: list[str] | tuple[str, ...]) -> str:
-        """A stamp holding the hashes of ``files`` (code, templates, sources) shared by many tasks.
+    def recipe(self, name: str, modules: tuple[str, ...], files: tuple[str, ...] | list[str] = ()) -> str:
+        """A stamp holding the hashes of the files (templates, sources, and the code of ``modules``)
+        and the versions of the libraries that code runs on, shared by many tasks.
 
         A task then depends on one stamp instead of a dozen files: doit checks far fewer
-        dependencies per run, and an edit to any of them still reaches exactly its tasks.
+        dependencies per run, and an edit to any of them, or an upgraded library, still reaches
+        exactly its tasks.
         """
-        self.recipes.setdefault(name, tuple(sorted(set(files))))
+        if name not in self.recipes:
+            self.recipes[name] = (tuple(sorted({*files, *_code(*modules)})), _libraries_of(*modules))
         return _recipe_path(name)
 
+    def reads(self, name: str) -> list[str]:
+        """The files behind a recipe stamp (what ``doit info`` shows a task really reads)."""
+        return list(self.recipes[name][0])
+
     def recipe_tasks(self) -> list[dict[str, Any]]:
-        return [
-            {
+        from doit.tools import config_changed
+
+        tasks = []
+        for name, (files, libraries) in sorted(self.recipes.items()):
+            installed = versions(libraries)
+            self.versions.update(installed)
+            tasks.append({
                 "basename": "recipe",
                 "name": name,
-                "actions": [_action("recipe", [list(files), _recipe_path(name)])],
+                "actions": [_action("recipe", [list(files), _recipe_path(name), installed])],
                 "file_dep": list(files),
+                "uptodate": [config_changed(installed)],
                 "targets": [_recipe_path(name)],
                 "clean": True,
-            }
-            for name, files in sorted(self.recipes.items())
-        ]
+                "meta": {"libraries": installed},
+            })
+        return tasks
 
 
 LOCK_FILE = Path(".visitkit.lock")
@@ -324,7 +417,7 @@ def downstream(groups: set[str] | frozenset[str]) -> frozenset[str]:
     if found & {"content", "thumbnail", *OUTPUTS}:
         found.add("manifest")
     if "manifest" in found:
-        found.update(("zip", "index"))
+        found.add("zip")
     return frozenset(found)
 
 
@@ -351,17 +444,35 @@ def plan(selection: Selection = EVERYTHING) -> dict[str, list[dict[str, Any]]]:
             groups["manifest"].append(_manifest_task(built, org, jobs))
         if jobs and wanted("zip"):
             groups["zip"].append(_zip_task(built, org))
-    if selection.shard is None and wanted("index"):  # shards leave the index to the merge step
-        if selection.orgs is None:
-            groups["index"].append(_index_task([_manifest(org.id) for org in orgs if org.locales]))
-        elif snapshot.manifests():  # narrowed to the orgs that changed (snapshot)
-            groups["index"].append(_index_task(snapshot.manifests()))
+        if jobs and selection.groups is None:  # what the org's folders should hold, for the prune task
+            _expected.setdefault(selection, {})[org.id] = {
+                *(t for job in jobs for t in job.targets),
+                _manifest(org.id),
+                _zip(org.id),
+                _validated(org.id),
+                *(_content(org.id, locale) for locale in org.locales),
+            }
     groups["recipe"] = built.recipe_tasks()
+    if selection.orgs is None and selection.groups is None:  # every recipe planned: the others are stale
+        _expected.setdefault(selection, {})[_RECIPE_FOLDER] = {_recipe_path(name) for name in built.recipes}
     for task in (task for group in groups.values() for task in group):
         # Output (warnings, mostly) passes through as it comes in every mode: visitkit's runner writes
         # what a worker printed, and serial and -P process runs leave it uncaptured likewise.
         task["io"] = {"capture": False}
+        stamps = [d for d in task.get("file_dep", ()) if d.startswith(RECIPES)]
+        if stamps:  # doit info shows the files behind the stamps, and the library versions
+            names = [Path(d).name.removesuffix(".sha256") for d in stamps]
+            task["meta"] = {
+                "reads": [d for d in task["file_dep"] if d not in stamps] + [f for n in names for f in built.reads(n)],
+                "libraries": {lib: built.versions[lib] for n in names for lib in built.recipes[n][1]},
+            }
     return groups
+
+
+_expected: dict[Selection, dict[str, set[str]]] = {}
+"""Per planned organisation (with its profile readable), every file the build writes for it; and under
+``_RECIPE_FOLDER``, the recipe stamps (when every organisation is planned)."""
+_RECIPE_FOLDER = Path(RECIPES).name
 
 
 def group_tasks(group: str, selection: Selection = EVERYTHING):
@@ -378,17 +489,23 @@ def _validate_task(built: _Plan, org: Org) -> dict[str, Any]:
         "basename": "validate",
         "name": org.id,
         "actions": [_action("validate", [profile, SOURCES.as_posix(), target])],
-        "file_dep": [profile, *org.assets, built.recipe("validate", _code("visitkit.profile"))],
+        "file_dep": [profile, *org.assets, built.recipe("validate", ("visitkit.profile",))],
         "targets": [target],
         "clean": True,
     }
+
+
+def _nearest_ids(org_id: str) -> list[str]:
+    """Organisation ids that look like ``org_id`` (for "did you mean"), nearest first."""
+    known = [p.stem for p in PROFILES.glob("*.yaml")]
+    return difflib.get_close_matches(org_id, known, n=3, cutoff=0.6)
 
 
 def _missing_task(org_id: str) -> dict[str, Any]:
     return {
         "basename": "validate",
         "name": org_id,
-        "actions": [_action("missing_profile", [f"{PROFILES}/{org_id}.yaml"])],
+        "actions": [_action("missing_profile", [f"{PROFILES}/{org_id}.yaml", _nearest_ids(org_id)])],
         "uptodate": [False],
     }
 
@@ -397,10 +514,9 @@ def _content_task(built: _Plan, org: Org, locale: str) -> dict[str, Any]:
     target = _content(org.id, locale)
     recipe = built.recipe(
         f"content-{locale}",
-        [
-            *(p.as_posix() for p in sources.source_files(SOURCES, locale)),
-            *_code("visitkit.content", "visitkit.sources"),
-        ],
+        ("visitkit.content", "visitkit.sources"),
+        # the reference locale's too: a key added there is checked for in every locale
+        [p.as_posix() for code in {locale, sources.REFERENCE} for p in sources.source_files(SOURCES, code)],
     )
     args = [_validated(org.id), org.id, locale, SOURCES.as_posix(), PROFILES.as_posix(), target]
     return {
@@ -434,7 +550,7 @@ def org_jobs(built: _Plan, org: Org, locale: str) -> list[Job]:
         if getattr(module, "WHEN", None) and module.WHEN not in org.flags:
             continue  # an opt-in output the profile did not ask for
         templates = [t.format(vertical=org.vertical) for t in module.TEMPLATES]
-        recipe = built.recipe(f"{group}-{org.vertical}", [*templates, *_code(module_name)])
+        recipe = built.recipe(f"{group}-{org.vertical}", (module_name,), templates)
         inputs = render.renderer_inputs(module, org.vertical, org.logo, org.fonts)
         assets = [f for f in inputs if f not in templates]
         target = f"{folder}/{module.OUTPUT}"
@@ -442,7 +558,7 @@ def org_jobs(built: _Plan, org: Org, locale: str) -> list[Job]:
         jobs.append(Job(group, f"{org.id}/{locale}", locale, (target,), (content, recipe, *assets), "render", args))
     pdf = f"{folder}/{thumbnail.SOURCE}"
     targets = {f"{folder}/{name}": width for name, width in thumbnail.OUTPUTS.items()}
-    recipe = built.recipe("thumbnail", _code("visitkit.render.thumbnail"))
+    recipe = built.recipe("thumbnail", ("visitkit.render.thumbnail",))
     jobs.append(Job("thumbnail", f"{org.id}/{locale}", locale, tuple(targets), (pdf, recipe), "thumbnails",
                     (pdf, targets)))
     return jobs
@@ -472,7 +588,7 @@ def _manifest_task(built: _Plan, org: Org, jobs: list[Job]) -> dict[str, Any]:
         for target in job.targets
     }
     contents = [_content(org.id, locale) for locale in org.locales]
-    recipe = built.recipe("bundle", _code("visitkit.bundle"))
+    recipe = built.recipe("bundle", ("visitkit.bundle",))
     deps = sorted({d for job in jobs for d in (*job.targets, *job.file_dep)} | set(contents) | {recipe})
     return {
         "basename": "manifest",
@@ -484,29 +600,18 @@ def _manifest_task(built: _Plan, org: Org, jobs: list[Job]) -> dict[str, Any]:
     }
 
 
+def _zip(org_id: str) -> str:
+    return f"{BUILD}/{org_id}/{org_id}-toolkit.zip"
+
+
 def _zip_task(built: _Plan, org: Org) -> dict[str, Any]:
-    target = f"{BUILD}/{org.id}/{org.id}-toolkit.zip"
+    target = _zip(org.id)
     return {
         "basename": "zip",
         "name": org.id,
         # The manifest holds every file's sha256, so it alone says when the zip is stale.
         "actions": [_action("org_zip", [_manifest(org.id), target])],
-        "file_dep": [_manifest(org.id), built.recipe("bundle", _code("visitkit.bundle"))],
-        "targets": [target],
-        "clean": True,
-    }
-
-
-INDEX_TEMPLATE = "templates/index/index.html.j2"
-
-
-def _index_task(manifests: list[str]) -> dict[str, Any]:
-    target = f"{BUILD}/index.html"
-    return {
-        "basename": "index",
-        "name": "site",
-        "actions": [_action("site_index", [manifests, INDEX_TEMPLATE, target])],
-        "file_dep": [*manifests, INDEX_TEMPLATE, *_code("visitkit.render.index")],
+        "file_dep": [_manifest(org.id), built.recipe("bundle", ("visitkit.bundle",))],
         "targets": [target],
         "clean": True,
     }
@@ -522,25 +627,80 @@ def stray_dirs() -> list[Path]:
     return sorted(found)
 
 
-def prune_task(selection: Selection = EVERYTHING):
+def stale_files(selection: Selection = EVERYTHING) -> dict[str, list[str]]:
+    """By organisation, the files in its folders that the build no longer writes: a locale dropped
+    from the profile, an opt-in output turned off, a logo removed (and temporary files of a killed build)."""
+    plan(selection)
+    found = {}
+    for org_id, expected in _expected.get(selection, {}).items():
+        stale = [
+            f"{root}/{name}"
+            for folder in (BUILD / org_id, WORK / org_id)
+            for root, _, files in os.walk(folder)
+            for name in files
+            if f"{root}/{name}" not in expected
+        ]
+        if stale:
+            found[org_id] = sorted(stale)
+    return found
+
+
+def prune_tasks(selection: Selection = EVERYTHING):
+    """Remove what the build no longer writes. An organisation's stale files go only once its profile
+    validates: a broken profile keeps its last good outputs (a live site must not lose its FAQ over a typo)."""
+    yield {"basename": "prune", "name": None, "doc": GROUP_DOCS["prune"], "clean": [_clean_build]}
+    if snapshot.fast_count is not None:
+        return
     # org= builds leave other orgs alone; a shard prunes only the orgs that hash to it
-    stray = [] if selection.orgs is not None or snapshot.fast_count is not None else [
-        d for d in stray_dirs() if selection.includes(d.name)
-    ]
-    return {
-        "basename": "prune",
-        "doc": GROUP_DOCS["prune"],
-        "actions": [(_remove_dirs, [[d.as_posix() for d in stray]])] if stray else [],
-        "uptodate": [not stray],
-        "clean": [(shutil.rmtree, [REPORTS, True]), (shutil.rmtree, [snapshot.FOLDER.as_posix(), True])],
-        "verbosity": 2,
-    }
+    stray = [d.as_posix() for d in stray_dirs() if selection.includes(d.name)] if selection.orgs is None else []
+    if stray:
+        yield {"basename": "prune", "name": "deleted", "actions": [(_remove_dirs, [stray])], "uptodate": [False],
+               "verbosity": 2}
+    for org_id, files in stale_files(selection).items():
+        validated = [] if org_id == _RECIPE_FOLDER else [_validated(org_id)]
+        yield {"basename": "prune", "name": org_id, "actions": [(_remove_stale, [org_id, files])],
+               "file_dep": validated, "uptodate": [False], "verbosity": 2}
 
 
 def _remove_dirs(dirs: list[str]) -> None:
     for d in dirs:
         shutil.rmtree(d, ignore_errors=True)
         print(f"removed {d}/ (its profile was deleted)")
+
+
+def _remove_stale(org_id: str, files: list[str]) -> None:
+    for name in files:
+        Path(name).unlink(missing_ok=True)
+    _remove_empty_dirs(BUILD / org_id)
+    _remove_empty_dirs(WORK / org_id)
+    shown = [n.removeprefix(f"{BUILD}/{org_id}/") for n in files if not n.startswith(f"{WORK}/")]
+    if shown and org_id != _RECIPE_FOLDER:
+        print(f"removed from {BUILD}/{org_id}/, no longer built: {', '.join(shown)}")
+
+
+def _remove_empty_dirs(top: Path) -> None:
+    """Remove the empty folders under ``top`` (and ``top`` itself when it ends up empty)."""
+    for root, _, _ in sorted(os.walk(top), key=lambda entry: -len(Path(entry[0]).parts)):
+        with contextlib.suppress(OSError):  # not empty
+            os.rmdir(root)
+
+
+def _clean_build(dryrun: bool = False) -> None:
+    """``doit clean``'s last step: after every task removed its own files, remove what no task owns
+    (the report, the index, the no-op records, outputs of deleted organisations, stale files) and
+    the folders left empty."""
+    from visitkit import outcome
+
+    leftovers = [*stray_dirs(), *(Path(f) for files in stale_files().values() for f in files)]
+    leftovers += [outcome.REPORTS, snapshot.FOLDER]
+    leftovers += [outcome.SITE_INDEX, outcome.SITE_REPORT]
+    for path in leftovers:
+        if path.exists():
+            print(f"prune - removing {path}")
+            if not dryrun:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+    if not dryrun and BUILD.is_dir():
+        _remove_empty_dirs(BUILD)
 
 
 def schema_task() -> dict[str, Any]:

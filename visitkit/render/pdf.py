@@ -79,7 +79,8 @@ def _render(context: RenderContext) -> bytes:
     fetcher = _fetcher(_served_assets(context))
     static_css = _static_css(context.template("infographic/infographic.css"), fetcher)
     variable_css = CSS(string=_variable_css(context), base_url=BASE_URL, url_fetcher=fetcher, font_config=fonts)
-    template = _template(context.template("infographic/infographic.html.j2"))
+    page_template = "infographic/infographic.html.j2"
+    template = _template(context.template(page_template), page_template)
     values = _values(context)
 
     def layout(density: int, spread: float = 0.0, clamp: int = 0) -> Any:
@@ -241,9 +242,10 @@ def _mime_type(body: bytes) -> str:
 # ---------------------------------------------------------- cached set-up
 
 
-def _template(source: str) -> Any:
+def _template(source: str, name: str) -> Any:
+    """The compiled template ``templates/<name>``; errors name that file (see ``render.template_problem``)."""
     global _jinja
-    key = hashlib.sha256(source.encode()).hexdigest()
+    key = hashlib.sha256(f"{name}\0{source}".encode()).hexdigest()
     if key not in _compiled:
         if _jinja is None:
             import jinja2
@@ -251,7 +253,8 @@ def _template(source: str) -> Any:
             _jinja = jinja2.Environment(
                 autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
             )
-        _compiled[key] = _jinja.from_string(source)
+        code = _jinja.compile(source, name, f"templates/{name}")
+        _compiled[key] = _jinja.template_class.from_code(_jinja, code, _jinja.make_globals(None))
     return _compiled[key]
 
 
