@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ("dodo.py", "visitkit", "sources", "templates")
+COPIED = ("dodo.py", "pyproject.toml", "visitkit", "sources", "templates")
 VERTICALS = ("healthcare", "financial", "retail", "generic")
 WORDS = ("River", "Oak", "Summit", "Harbor", "Cedar", "Lakeside", "Northgate", "Valley", "Pioneer", "Meadow",
          "Granite", "Willow", "Beacon", "Crescent", "Maple", "Aurora")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from visitkit import sources
+from visitkit import outputs, sources
 from visitkit.content import Content, build_content
 from visitkit.profile import load_profile
 from visitkit.render import RenderContext, renderer_inputs
@@ -39,9 +39,24 @@ def make_content(org: str = "sample", locale: str | None = None, profiles_dir: P
     return build_content(profile, org, locale, sources.load_locale(ROOT / "sources", locale), profiles_dir)
 
 
+def content_flags(content: Content) -> set[str]:
+    """The profile flags behind ``content`` that turn outputs on (what planning reads from the profile)."""
+    flags = {"faq.structured_data": content.structured_data, "brand.logo": content.logo is not None}
+    return {flag for flag, on in flags.items() if on}
+
+
+def planned_options(module: str, content: Content) -> dict:
+    """The options planning gives ``module`` for ``content`` (the names of the folder's other files)."""
+    output = outputs.BY_RENDERER.get(module)
+    if output is not None and output.lists_outputs:
+        return {"files": outputs.siblings(output, content_flags(content))}
+    return {}
+
+
 def make_context(module: str, content: Content, **options) -> RenderContext:
     """The context the pipeline would give ``module`` for ``content``."""
     renderer = importlib.import_module(module)
+    options = {**planned_options(module, content), **options}
     logo = content.logo.path if content.logo else None
     names = renderer_inputs(renderer, content.vertical, logo, [content.font.regular, content.font.bold])
     assets = {name: (ROOT / name).read_bytes() for name in names}

@@ -11,7 +11,7 @@ import tinycss2
 import yaml
 from lxml import html as lxml_html
 
-from tests.conftest import ROOT, make_content
+from tests.conftest import ROOT, make_content, planned_options
 from visitkit.content import Content
 from visitkit.render import RenderContext, renderer_inputs
 
@@ -59,7 +59,7 @@ def context_for(module: str, content: Content, profiles_dir: Path | None = None,
             assets[name] = (profiles_dir / name.removeprefix("org_profiles/")).read_bytes()
         else:
             assets[name] = (ROOT / name).read_bytes()
-    return RenderContext(content=content, assets=assets, options=options)
+    return RenderContext(content=content, assets=assets, options={**planned_options(module, content), **options})
 
 
 def render(

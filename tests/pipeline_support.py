@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import os
 import re
 import shutil
@@ -12,9 +11,9 @@ import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
-from visitkit import tasks
+from visitkit import outputs, tasks
 
-COPIED = ("dodo.py", "visitkit", "sources", "templates", "org_profiles")
+COPIED = ("dodo.py", "pyproject.toml", "visitkit", "sources", "templates", "org_profiles")
 OUTPUT_FILES = ("faq.html", "faq.fragment.html", "infographic.pdf", "infographic.pptx")
 
 
@@ -36,13 +35,12 @@ def example_orgs() -> dict[str, list[str]]:
     return {org.id: list(org.locales) for org in orgs}
 
 
-def rendered(org: str, locales: list[str], groups=tuple(tasks.OUTPUTS)) -> set[str]:
-    """Task names that re-render ``groups`` for one org, with the thumbnails and bundle after them."""
+def rendered(org: str, locales: list[str], groups: tuple[str, ...] | None = None) -> set[str]:
+    """Task names that re-render ``groups`` (default: every output) for one org, with the outputs made from
+    them (the PDF's previews) and the bundle after them."""
     flags = next(o.flags for o in tasks.scan()[0] if o.id == org)
-    groups = [g for g in groups if getattr(importlib.import_module(tasks.OUTPUTS[g]), "WHEN", None) in (None, *flags)]
-    names = {f"{group}:{org}/{locale}" for locale in locales for group in groups}
-    if "pdf" in groups:
-        names |= {f"thumbnail:{org}/{locale}" for locale in locales}
+    chosen = [o.group for o in outputs.wanted(flags) if groups is None or {o.group, o.source} & set(groups)]
+    names = {f"{group}:{org}/{locale}" for locale in locales for group in chosen}
     return names | {f"manifest:{org}", f"zip:{org}"}
 
 

@@ -32,7 +32,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from tests import conftest
-from visitkit import sources, tasks
+from visitkit import outputs, sources, tasks
 from visitkit.content import Content
 
 ROOT = conftest.ROOT
@@ -103,15 +103,11 @@ class Project:
         return sources.available_locales(ROOT / "sources")
 
     def outputs(self, org: str) -> list[tuple[str, str]]:
-        """(group, module) of every output the pipeline makes for ``org``: ``tasks.OUTPUTS`` minus opt-outs."""
+        """(group, module) of every output the pipeline renders from the content model for ``org``
+        (the registry's, minus opt-outs)."""
         with self.active():
             flags = tasks.scan_org(self.profiles / f"{org}.yaml", self.locales()).flags
-        chosen = []
-        for group, module_name in tasks.OUTPUTS.items():
-            module = importlib.import_module(module_name)
-            if not getattr(module, "WHEN", None) or module.WHEN in flags:
-                chosen.append((group, module_name))
-        return chosen
+        return [(o.group, o.renderer) for o in outputs.wanted(flags) if o.source is None]
 
     def render(self, module_name: str, content: Content) -> bytes:
         with self.active():

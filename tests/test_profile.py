@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from visitkit.profile import ProfileError, json_schema, load_profile
+from visitkit.profile import Profile, ProfileError, json_schema, load_profile
 
 LOCALES = {"en", "es"}
 
@@ -275,6 +275,17 @@ def test_logo_type_is_checked_by_content(profiles: Path):
     assert load_profile(path, LOCALES).brand.logo == "acme/logo.svg"
 
 
+def test_an_image_pillow_cannot_identify_gets_a_stable_line(profiles: Path):
+    """Pillow names the unidentified file by its repr (``<_io.BytesIO object at 0x7f…>``): not in our line."""
+    png = (profiles / "acme/logo.png").read_bytes()
+    (profiles / "acme/logo.png").write_bytes(png[:29] + b"\0\0\0\0" + png[33:])  # IHDR with a wrong checksum
+    text = MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo: acme/logo.png')
+    assert errors(profiles, text) == [
+        "org_profiles/acme.yaml:5: brand.logo: expected a readable PNG image, got a broken one in 'acme/logo.png' "
+        "(cannot identify image file)"
+    ]
+
+
 def test_svg_logo_may_not_reach_outside(profiles: Path):
     (profiles / "acme/logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
@@ -304,6 +315,40 @@ def test_localized_prose_picks_up_every_locale(profiles: Path):
     assert load_profile(path, LOCALES).extra_info == {"en": "Bring your card.", "es": "Traiga su tarjeta."}
 
 
+def test_one_string_of_localizable_text_stands_for_every_locale(profiles: Path):
+    path = profiles / "acme.yaml"
+    path.write_text(
+        MINIMAL.replace('  primary: "#0B6E4F"', '  primary: "#0B6E4F"\n  logo_alt: " Acme "')
+        + "locales: [es, en]\nextra_info: Bring your card.\n"
+        + "policies:\n  payment_methods: [card, {es: efectivo, en: cash}]\n"
+    )
+    profile = load_profile(path, LOCALES)
+    assert profile.extra_info == {"es": "Bring your card.", "en": "Bring your card."}
+    assert profile.brand.logo_alt == {"es": "Acme", "en": "Acme"}  # checked (and stripped) once, as text
+    assert profile.policies.payment_methods == [{"es": "card", "en": "card"}, {"es": "efectivo", "en": "cash"}]
+    # validated without a file, a profile's own locales are used; its JSON (the content tasks' input) reads back
+    assert Profile.model_validate(profile.model_dump(exclude_none=True)) == profile
+    assert Profile.model_validate_json(profile.model_dump_json(exclude_none=True)) == profile
+    data = {"name": "Acme", "vertical": "retail", "brand": {"primary": "#000000"}, "links": {"booking": "https://a.example/"}}
+    assert Profile.model_validate(data | {"extra_info": "Hi"}).extra_info == {"en": "Hi"}
+    assert Profile.model_validate(data | {"locales": ["es"], "extra_info": "Hola"}).extra_info == {"es": "Hola"}
+
+
+def test_a_translation_that_is_not_text_is_named(profiles: Path):
+    # (with prose typed as a union of text and mapping, this gave a ProfileError without a line)
+    text = MINIMAL + "locales: [en, es]\nextra_info:\n  en: {}\n  es: Hola\n"
+    assert errors(profiles, text) == ["org_profiles/acme.yaml:9: extra_info.en: expected text, got a mapping"]
+
+
+def test_the_verticals_are_listed_once_where_planning_can_read_them():
+    from typing import get_args
+
+    from visitkit.profile_file import VERTICALS
+
+    assert get_args(Profile.model_fields["vertical"].annotation) == VERTICALS
+    assert json.loads(json_schema())["properties"]["vertical"]["enum"] == list(VERTICALS)
+
+
 def test_example_profiles_are_valid():
     for path in sorted((ROOT / "org_profiles").glob("*.yaml")):
         load_profile(path, LOCALES)
@@ -322,8 +367,6 @@ def test_committed_json_schema_is_current():
 def test_readme_documents_every_field():
     from pydantic import BaseModel
 
-    from visitkit.profile import Profile
-
     def paths(model: type[BaseModel], prefix: str = ""):
         for name, field in model.model_fields.items():
             nested = [t for t in getattr(field.annotation, "__args__", (field.annotation,)) if isinstance(t, type)]
@@ -340,9 +383,10 @@ def test_readme_documents_every_field():
     assert missing == []
 
 
-@pytest.mark.parametrize("key", ["[", "str", "dict[str,str]", "a[0]"])
+@pytest.mark.parametrize("key", ["[", "str", "dict[str,str]", "a[0]", "[key]", "function-after"])
 def test_an_unknown_key_that_looks_like_a_schema_label_is_named(profiles: Path, key: str):
-    # pydantic labels union branches "str", "dict[str,…]": a user's key of that shape is still the user's
+    # pydantic's location steps ("[key]" for a mapping's key; union labels such as "str", "dict[str,…]" once):
+    # a user's key of that shape is still the user's
     assert errors(profiles, MINIMAL + f"'{key}': 1\n") == [f"org_profiles/acme.yaml:7: unknown key {key!r}"]
     nested = errors(profiles, MINIMAL.replace('  primary: "#0B6E4F"\n', f'  primary: "#0B6E4F"\n  \'{key}\': 1\n'))
     assert nested == [f"org_profiles/acme.yaml:5: brand: unknown key {key!r}"]

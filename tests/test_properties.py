@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import importlib
 import string
 from typing import Any
 
@@ -23,6 +22,7 @@ from lxml import html as lxml_html
 
 from tests.conftest import ROOT
 from tests.security_support import Project, drop_missing_glyph_warnings, inspect_output, pdf_pages
+from visitkit import outputs
 from visitkit.profile import Profile, ProfileError, load_profile
 
 LOCALES = {"en", "es"}
@@ -356,7 +356,7 @@ def test_every_valid_profile_renders_every_output_safely(project: Project, data:
         pytest.fail(f"a valid profile was rejected: {exc.lines}")
     for content in project.contents("prop"):
         for group, module_name in project.outputs("prop"):
-            output = importlib.import_module(module_name).OUTPUT
+            output = outputs.file_name(module_name)
             data_out = project.render(module_name, content)
             inspect_output(output, data_out)
             if output.endswith(".pdf"):

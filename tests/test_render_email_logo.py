@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import make_content, make_context
+from visitkit import outputs
 from visitkit.render import email_logo
 
 MODULE = "visitkit.render.email_logo"
@@ -29,7 +30,7 @@ def test_size_and_determinism(org):
 
 
 def test_only_for_profiles_with_a_logo():
-    assert email_logo.WHEN == "brand.logo"
+    assert outputs.BY_RENDERER["visitkit.render.email_logo"].when == "brand.logo"
     content = make_content("sample").model_copy(update={"logo": None})
     with pytest.raises(ValueError):
         email_logo.render(make_context(MODULE, content))

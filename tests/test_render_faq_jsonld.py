@@ -6,6 +6,7 @@ import json
 
 from tests.conftest import make_content, make_context
 from tests.faq_support import HOSTILE, all_questions, parse_document, render
+from visitkit import outputs
 from visitkit.render import faq_jsonld, faq_page
 
 MODULE = "visitkit.render.faq_jsonld"
@@ -29,7 +30,7 @@ def test_faq_page_document_matches_the_questions():
 
 
 def test_opt_in_flag():
-    assert faq_jsonld.WHEN == "faq.structured_data"
+    assert outputs.BY_RENDERER["visitkit.render.faq_jsonld"].when == "faq.structured_data"
     assert make_content("sunvale-health").structured_data is True
     assert make_content("sample").structured_data is False
 

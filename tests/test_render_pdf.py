@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, make_content, make_context
+from visitkit import outputs
 from visitkit.render import RenderContext, pdf, renderer_inputs
 
 MODULE = "visitkit.render.pdf"
@@ -135,7 +136,7 @@ def assert_one_page(data: bytes, page_size: str) -> None:
 
 
 def test_module_contract():
-    assert pdf.OUTPUT == "infographic.pdf"
+    assert outputs.file_name(pdf.__name__) == "infographic.pdf"
     for template in pdf.TEMPLATES:
         assert (ROOT / template.format(vertical="healthcare")).is_file()
 

@@ -23,9 +23,9 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
 from tests.conftest import ROOT, make_content, make_context
-from visitkit import colors
+from visitkit import colors, outputs
 from visitkit.content import Content
-from visitkit.render import RenderContext, renderer_inputs
+from visitkit.render import RenderContext, design, renderer_inputs
 from visitkit.render import pptx as renderer
 from visitkit.render.raster import svg_to_png
 
@@ -228,7 +228,7 @@ def long_spanish(tmp_path_factory) -> tuple[Content, bytes, dict[str, bytes]]:
 
 
 def test_module_contract():
-    assert renderer.OUTPUT == "infographic.pptx"
+    assert outputs.file_name(renderer.__name__) == "infographic.pptx"
     assert renderer.TEMPLATES == ("templates/icons/{vertical}.svg",)
     for vertical in ("healthcare", "financial", "retail", "generic"):
         assert (ROOT / renderer.TEMPLATES[0].format(vertical=vertical)).is_file()
@@ -371,7 +371,7 @@ def test_long_title_and_subtitle_shrink_to_fit(sample):
     assert overflows(data, long, dict(context.assets)) == []
     title = next(s for s in shapes(data) if s.name == "Title")
     sizes = {r.font.size.pt for p in title.text_frame.paragraphs for r in p.runs}
-    assert max(sizes) < renderer.DENSITIES[0]["t_s"]  # shrunk below the smallest title class
+    assert max(sizes) < design.DENSITIES[0]["t_s"]  # shrunk below the smallest title class
     assert re.sub(r"\s+", " ", title.text_frame.text) == info.title
 
 
@@ -386,7 +386,7 @@ def test_very_long_extra_info_is_cut_to_fit(tmp_path):
     paragraphs = extra.text_frame.text.split("\n")
     assert paragraphs[0] == "Bring your card and a list of questions."
     assert 5 < len(paragraphs) < 94
-    assert paragraphs[-1].endswith(renderer.ELLIPSIS)
+    assert paragraphs[-1].endswith(design.ELLIPSIS)
 
 
 def test_lists_are_real_bullets_and_numbers(tmp_path):

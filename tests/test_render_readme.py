@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import make_content, make_context
 from tests.faq_support import HOSTILE, render
 from tests.test_render_email_html import BASE, HOSTED
+from visitkit import outputs
 from visitkit.content import Notice
 from visitkit.render import mail, readme
 
@@ -30,7 +31,8 @@ def test_lists_every_file_of_the_folder():
     content = make_content("sample")
     context = make_context(MODULE, content)
     body = text(readme.render(context))
-    assert listed(body) == readme.files(context)
+    sections = [o for section in ("web", "email") for o in outputs.OUTPUTS if o.section == section]
+    assert listed(body) == [f.name for o in sections for f in o.files if f.name in context.options["files"]]
     assert "faq.jsonld" not in listed(body)  # structured data is off
     assert "logo.png" in listed(body)  # the profile has a logo
     for key in ("title", "web_heading", "email_heading", "import_heading"):

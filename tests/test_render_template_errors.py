@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, make_content
-from visitkit import build
+from visitkit import build, outputs
 from visitkit.content import dump_content
 from visitkit.render import renderer_inputs
 
@@ -44,7 +44,7 @@ def run(project: Path, module: str, org: str) -> str | None:
         if name.startswith("org_profiles/") and not (project / name).exists():
             (project / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, project / name)
-    target = project / "build" / org / content.locale / renderer.OUTPUT
+    target = project / "build" / org / content.locale / outputs.file_name(renderer.__name__)
     failed = build.render(renderer.__name__, str(content_path), inputs, str(target), {})
     assert (failed is None) == target.is_file()
     return None if failed is None else failed.message

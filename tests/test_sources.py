@@ -34,6 +34,7 @@ ANY_BRACES = re.compile(r"\{([^{}]*)\}")
 FULL_PROFILE = Profile.model_validate(
     {
         "name": "Example Org",
+        "locales": LOCALES,
         "short_name": "Example",
         "vertical": "healthcare",
         "brand": {"primary": "#0B6E4F"},

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from visitkit import tasks
+from visitkit import code, tasks
 
 
 def test_module_files_follow_imports():
-    files = tasks.module_files("visitkit.render.pptx")
+    files = code.module_files("visitkit.render.pptx")
     assert "visitkit/render/pptx.py" in files
     assert "visitkit/render/__init__.py" in files  # package __init__ runs on import
     assert "visitkit/content.py" in files  # via render/__init__.py
@@ -19,7 +19,7 @@ def test_module_files_follow_imports():
 
 
 def test_renderer_deps_differ_only_where_code_differs():
-    pdf, pptx = set(tasks.module_files("visitkit.render.pdf")), set(tasks.module_files("visitkit.render.pptx"))
+    pdf, pptx = set(code.module_files("visitkit.render.pdf")), set(tasks.module_files("visitkit.render.pptx"))
     assert "visitkit/render/pptx.py" not in pdf and "visitkit/render/pdf.py" not in pptx
 
 

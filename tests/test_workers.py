@@ -14,11 +14,12 @@ from types import SimpleNamespace
 
 import pypdfium2
 import pytest
-from doit import cmd_run
 from doit.cmd_base import ModuleTaskLoader
 from doit.doit_cmd import DoitMain
 
 from visitkit import workers
+
+THUMBNAIL = "visitkit.render.thumbnail"
 
 
 def _pdf(folder: Path) -> str:
@@ -46,9 +47,10 @@ def rss_log(tmp_path: Path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def runner(monkeypatch) -> None:
-    """doit's run command uses workers.Runner for -n, as dodo.py arranges through workers.prepare."""
-    monkeypatch.setattr(cmd_run, "MThreadRunner", workers.Runner)
+def runner() -> None:
+    """doit's run command is visitkit's (a doit plugin named in pyproject.toml, read from the tests' working
+    directory, the project folder): it uses workers.Runner for -n."""
+    assert Path("pyproject.toml").read_text().count('run = "visitkit.loader:Run"') == 1
 
 
 def _build(folder: Path, actions: dict[str, list], *args: str) -> tuple[int, str]:
@@ -69,11 +71,11 @@ def _build(folder: Path, actions: dict[str, list], *args: str) -> tuple[int, str
 
 def _thumbnails(folder: Path, count: int) -> dict[str, list]:
     pdf = _pdf(folder)
-    return {f"t{i}": ["thumbnails", pdf, {str(folder / f"t{i}.png"): 120}] for i in range(count)}
+    return {f"t{i}": ["derive", THUMBNAIL, pdf, {str(folder / f"t{i}.png"): {"width": 120}}] for i in range(count)}
 
 
 def test_a_serial_run_acts_in_its_own_process(tmp_path: Path, rss_log: Path):
-    assert workers.run("thumbnails", _pdf(tmp_path), {str(tmp_path / "a.png"): 120}) is None
+    assert workers.run("derive", THUMBNAIL, _pdf(tmp_path), {str(tmp_path / "a.png"): {"width": 120}}) is None
     assert (tmp_path / "a.png").read_bytes().startswith(b"\x89PNG")
     assert _pids(rss_log) == {os.getpid(): 1}
 
@@ -126,7 +128,7 @@ def test_a_killed_worker_fails_only_its_task(tmp_path: Path, runner):
         killer.join()
     assert code != 0, output
     pdf = str(tmp_path / "page.pdf")
-    assert output.count(f"{pdf}: the worker process stopped unexpectedly while running thumbnails") == 1
+    assert output.count(f"{pdf}: the worker process stopped unexpectedly while running derive") == 1
     assert not (tmp_path / "t0.png").exists()
     assert (tmp_path / "t1.png").is_file() and (tmp_path / "t2.png").is_file()
 

@@ -169,15 +169,14 @@ def schema(target: str) -> None:
     write_atomic(Path(target), profile_mod.json_schema().encode())
 
 
-def thumbnails(pdf_path: str, targets: dict[str, int]) -> TaskFailed | None:
-    """Write PNG previews of page 1 of ``pdf_path``: target path → width in pixels."""
-    from visitkit.render import thumbnail as renderer
-
-    pdf = Path(pdf_path).read_bytes()
-    for target, width in targets.items():
+def derive(module: str, source_path: str, targets: dict[str, dict[str, Any]]) -> TaskFailed | None:
+    """Run a renderer that reads another output's bytes (the PDF's previews): target path → its options."""
+    renderer = importlib.import_module(module)
+    source = Path(source_path).read_bytes()
+    for target, options in targets.items():
         try:
             with _limits(target):
-                data = renderer.render(pdf, width)
+                data = renderer.render(source, **options)
         except RenderLimit as exc:
             return TaskFailed(str(exc))
         write_atomic(Path(target), data)

@@ -7,13 +7,11 @@ sorted keys, no timestamps, fixed zip entry dates and order.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import zipfile
 from collections.abc import Mapping
 from typing import Any
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+from visitkit.zipfiles import reproducible_zip
 
 
 def sha256(data: bytes) -> str:
@@ -33,14 +31,5 @@ def manifest(org: Mapping[str, Any], files: Mapping[str, Mapping[str, Any]]) -> 
 
 def toolkit_zip(entries: Mapping[str, bytes]) -> bytes:
     """A zip of ``entries`` (bundle path → bytes) in sorted order with fixed dates and permissions."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in sorted(entries):
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # Unix, whatever the building machine is
-            # Already-compressed formats are stored; text is deflated.
-            compressed = name.endswith((".png", ".pptx", ".zip"))
-            info.compress_type = zipfile.ZIP_STORED if compressed else zipfile.ZIP_DEFLATED
-            archive.writestr(info, entries[name], compresslevel=9)
-    return out.getvalue()
+    # Already-compressed formats are stored; text is deflated.
+    return reproducible_zip(sorted(entries.items()), level=9, stored=(".png", ".pptx", ".zip"))

@@ -1,4 +1,4 @@
-"""Reading a profile file before validation: the guarded YAML reader, and the defaults planning needs.
+"""Reading a profile file before validation: the guarded YAML reader, and the values planning needs.
 
 Planning (visitkit/tasks.py) reads every profile for the few fields that decide
 which tasks exist; this module keeps that cheap to import (no pydantic).
@@ -15,6 +15,12 @@ import yaml
 MAX_PROFILE_BYTES = 256 * 1024
 MAX_YAML_DEPTH = 20  # real profiles nest 3 deep; libyaml's composer recurses (and crashes) on deep input
 _TOO_DEEP = f"nesting deeper than {MAX_YAML_DEPTH} levels is not allowed in profiles"
+VERTICALS = ("healthcare", "financial", "retail", "generic")
+"""The kinds of organisation a profile's ``vertical`` names: each has its own wording and icon.
+
+The one list: the schema's ``vertical`` field (visitkit/profile.py) is made of it, and planning
+reads it here without importing the schema.
+"""
 KeyLines = dict[tuple, int]
 """Key path (keys and list indexes) → 1-based line of that key or list item."""
 DEFAULT_FONT = {

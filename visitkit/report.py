@@ -26,10 +26,10 @@ PROFILES = Path("org_profiles")
 
 class Reporter(ConsoleReporter):
     desc = "visitkit: task lines, one-line errors, progress, a summary and build/report.json"
-    # dodo.py sets these from the command line (doit passes a reporter none of its options but
+    # visitkit's loader sets these for each run (doit passes a reporter none of its options but
     # ``failure_verbosity``).
-    state_file = ".doit.db"
-    """This run's doit state file, one per shard: it names the run's report and no-op record."""
+    record = snapshot.Record()
+    """This run's no-op record (visitkit/snapshot.py); its state file, one per shard, names the run's report."""
     shard: tuple[int, int] | None = None
     """The shard this run builds (``shard=i/n``): its report is merged later, so it writes no index."""
     strict = False
@@ -54,7 +54,7 @@ class Reporter(ConsoleReporter):
         self.task_lines = lines == "1" or (lines != "0" and self.live)
         self.status_shown = False
         # One report per doit state file, so that each shard leaves its own for the merge step.
-        self.report_path = outcome.report_path(self.state_file)
+        self.report_path = outcome.report_path(self.record.state_file)
 
     # -------------------------------------------------------------- doit hooks
 
@@ -62,8 +62,8 @@ class Reporter(ConsoleReporter):
         self.total = sum(1 for task in tasks.values() if task.actions)
         self.started = self.last_progress = time.monotonic()
         self.planned = {org for name in tasks if (org := _org_of(name))}
-        if snapshot.fast_count is None:  # tasks are about to run: the no-op record no longer holds
-            snapshot.start(self.state_file, _closure(tasks, selected_tasks))
+        if self.record.unchanged is None:  # tasks are about to run: the no-op record no longer holds
+            self.record.start(_closure(tasks, selected_tasks))
 
     def execute_task(self, task):
         if task.actions and not task.name.startswith("_"):
@@ -112,9 +112,9 @@ class Reporter(ConsoleReporter):
         stray = _stray_profiles()
         for line in stray:
             self.write(f"WARNING {line}\n")
-        if snapshot.fast_count is not None:
-            self.write(f"visitkit: nothing changed since the last build; {snapshot.fast_count} tasks up to date\n")
-            snapshot.keep_state(self.state_file)
+        if self.record.unchanged is not None:
+            self.write(f"visitkit: nothing changed since the last build; {self.record.unchanged} tasks up to date\n")
+            snapshot.keep_state(self.record.state_file)
             self._strict(outcome.load(self.report_path), stray)
             return
         existing = {p.stem for p in PROFILES.glob("*.yaml")}
@@ -135,7 +135,7 @@ class Reporter(ConsoleReporter):
         except OSError as exc:
             self.write(f"ERROR cannot write the build report: {exc}\n")
         # after the report and index: the record lists what build/ holds
-        snapshot.finish(not self.failures and not self.runtime_errors, self.state_file)
+        self.record.finish(not self.failures and not self.runtime_errors)
         unknown = sorted(org for org in self.errors if org not in existing)  # org= ids without a profile
         failed = len(report["failed"]) + len(unknown)
         warnings = sum(report["warnings"].values())

@@ -36,41 +36,6 @@ INPUT_DIRS = ("org_profiles", "sources", "templates", "visitkit")
 INPUT_FILES = ("dodo.py",)
 RECIPES = "build/.recipes/"
 FOLDER = Path("build/.snapshots")
-# Options that make a run more than "bring everything up to date", and options taking a value.
-_NOT_PLAIN = {"-a", "--always-execute", "-s", "--single"}
-_WITH_VALUE = {
-    "-f", "--file", "-d", "--dir", "-n", "--process", "-P", "--parallel-type", "--db-file", "--dep-file",
-    "--backend", "--check_file_uptodate", "-r", "--reporter", "-o", "--output-file", "--failure-verbosity",
-    "-v", "--verbosity", "--codec-cls",
-}
-
-fast_count: int | None = None
-"""Set when this run was answered from the record: how many tasks it covers."""
-recording = False
-"""Set for plain runs over every org (or one shard): only they may leave a record."""
-_planning: dict[str, dict[str, list]] = {"scans": {}, "modules": {}, "libraries": {}}
-"""What planning found, which a narrowed run may reuse: "scans", by org id, what it read from each
-profile (tasks.scan_org); "modules", by module, the code files each module imports; "libraries", by
-module, the installed distributions its code runs on."""
-_pending: tuple[Path, list[str], int, dict[str, list[str]], dict[str, str]] | None = None
-_previous: dict | None = None  # the record a narrowed run started from
-
-
-def is_plain_run(args: list[str]) -> bool:
-    """``doit`` or ``doit run`` with options and name=value variables only: no task names."""
-    skip = False
-    for arg in args:
-        if skip:
-            skip = False
-        elif arg in _NOT_PLAIN:
-            return False
-        elif arg.startswith("-"):
-            skip = arg in _WITH_VALUE
-        elif "=" not in arg and arg != "run":
-            return False
-    return True
-
-
 def _path(state_file: str) -> Path:
     return FOLDER / (Path(state_file).stem + ".json")
 
@@ -136,62 +101,6 @@ class Changes:
     """Only shared files (templates, sources) read by these task groups changed: plan just those groups."""
 
 
-def check(state_file: str) -> Changes:
-    """Compare the files with the record of the last successful build.
-
-    Without a record, or when anything else changed (code, an added or removed
-    file, an output), every field is None and doit checks every task.
-    """
-    global _previous
-    path = _path(state_file)
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return Changes()
-    if not os.path.exists(state_file) or record.get("listing") != _listing():
-        return Changes()
-    if not _same_state(state_file, _read_state(path)) or record.get("versions") != _versions(record.get("versions")):
-        return Changes()  # doit forget/ignore changed doit's own state, or a library was upgraded
-    inputs, recorded = _inputs(), record["inputs"]
-    profiles = {n for n in inputs if _org_of(n) and n.count("/") == 1}
-    if profiles != {n for n in recorded if _org_of(n) and n.count("/") == 1}:
-        return Changes()  # an organisation was added or removed
-    digest, refreshed, orgs, groups = _Hasher(), False, set(), set()
-    for name in inputs.keys() | recorded.keys():
-        stat, known = inputs.get(name), recorded.get(name)
-        if stat and known and stat.st_mtime_ns == known[0] and stat.st_size == known[1]:
-            continue
-        if stat and known and stat.st_size == known[1] and digest(name, stat) == known[2]:
-            recorded[name] = [stat.st_mtime_ns, known[1], known[2]]
-            refreshed = True
-            continue
-        org = _org_of(name)
-        if org is not None:
-            orgs.add(org)
-        elif stat and known and name in record.get("feeds", {}) and not name.endswith(".py"):
-            groups.update(record["feeds"][name])  # an edited template or source file (planning reads only code)
-        else:
-            return Changes()  # code changed, or a shared file was added or removed
-    if orgs and groups:
-        return Changes()
-    own = _outputs_of(orgs)
-    for name, (mtime, size) in record["files"].items():
-        if name.startswith(own):
-            continue
-        try:
-            stat = os.stat(name)
-        except OSError:
-            return Changes()
-        if stat.st_mtime_ns != mtime or stat.st_size != size:
-            return Changes()
-    if orgs or groups:
-        _previous = {**record, "affected": sorted(orgs)}
-        return Changes(orgs=frozenset(orgs) or None, groups=frozenset(groups) or None)
-    if refreshed:  # same contents, new times: record them so the next run needs no hashing
-        _write(path, record)
-    return Changes(unchanged_tasks=record["tasks"])
-
-
 def keep_state(state_file: str) -> None:
     """Record doit's state file as it is now: mtime, size and content hash.
 
@@ -232,29 +141,150 @@ def _versions(recorded: dict[str, str] | None) -> dict[str, str]:
     return found
 
 
-def known(kind: str, key: str) -> list | None:
-    """What planning found for ``key`` in the last successful build, if it still holds: in a narrowed
-    run the code did not change, and neither did the profiles of the organisations not planned."""
-    if _previous is None or (kind == "scans" and key in _previous["affected"]):
-        return None
-    return _previous.get(kind, {}).get(key)
+class Record:
+    """The no-op record of one doit run: checked before planning, written after a run that succeeded.
+
+    visitkit's doit loader makes one per run (visitkit/loader.py) and hands it to the planner and the
+    reporter; only a plain run (no task names, no ``-a``/``-s``) over every organisation or one shard
+    is ``recording``: only it may leave a record, or be answered from one.
+    """
+
+    def __init__(self, state_file: str = ".doit.db", recording: bool = False) -> None:
+        self.state_file = state_file
+        self.recording = recording
+        self.unchanged: int | None = None
+        """Set when this run is answered from the record: how many tasks it covers (doit checks none)."""
+        self.planning: dict[str, dict[str, list]] = {"scans": {}, "modules": {}, "libraries": {}}
+        """What planning found, which a narrowed run may reuse: "scans", by org id, what it read from each
+        profile (tasks.scan_org); "modules", by module, the code files each module imports; "libraries",
+        by module, the installed distributions its code runs on."""
+        self.pending: tuple[Path, list[str], int, dict[str, list[str]], dict[str, str]] | None = None
+        self.previous: dict | None = None  # the record a narrowed run started from
+
+    def check(self) -> Changes:
+        """Compare the files with the record of the last successful build.
+
+        Without a record, or when anything else changed (code, an added or removed
+        file, an output), every field is None and doit checks every task.
+        """
+        state_file = self.state_file
+        path = _path(state_file)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return Changes()
+        if not os.path.exists(state_file) or record.get("listing") != _listing():
+            return Changes()
+        versions = record.get("versions")
+        if versions is None or versions != _versions(versions) or not _same_state(state_file, _read_state(path)):
+            return Changes()  # a library was upgraded, or doit forget/ignore changed doit's own state
+        inputs, recorded = _inputs(), record["inputs"]
+        profiles = {n for n in inputs if _org_of(n) and n.count("/") == 1}
+        if profiles != {n for n in recorded if _org_of(n) and n.count("/") == 1}:
+            return Changes()  # an organisation was added or removed
+        digest, refreshed, orgs, groups = _Hasher(), False, set(), set()
+        for name in inputs.keys() | recorded.keys():
+            stat, known = inputs.get(name), recorded.get(name)
+            if stat and known and stat.st_mtime_ns == known[0] and stat.st_size == known[1]:
+                continue
+            if stat and known and stat.st_size == known[1] and digest(name, stat) == known[2]:
+                recorded[name] = [stat.st_mtime_ns, known[1], known[2]]
+                refreshed = True
+                continue
+            org = _org_of(name)
+            if org is not None:
+                orgs.add(org)
+            elif stat and known and name in record.get("feeds", {}) and not name.endswith(".py"):
+                groups.update(record["feeds"][name])  # an edited template or source file (planning reads only code)
+            else:
+                return Changes()  # code changed, or a shared file was added or removed
+        if orgs and groups:
+            return Changes()
+        own = _outputs_of(orgs)
+        for name, (mtime, size) in record["files"].items():
+            if name.startswith(own):
+                continue
+            try:
+                stat = os.stat(name)
+            except OSError:
+                return Changes()
+            if stat.st_mtime_ns != mtime or stat.st_size != size:
+                return Changes()
+        if orgs or groups:
+            self.previous = {**record, "affected": sorted(orgs)}
+            return Changes(orgs=frozenset(orgs) or None, groups=frozenset(groups) or None)
+        if refreshed:  # same contents, new times: record them so the next run needs no hashing
+            _write(path, record)
+        return Changes(unchanged_tasks=record["tasks"])
 
 
-def remember(kind: str, key: str, value: list) -> list:
-    """Keep what planning found (``known``'s kinds) for the record."""
-    _planning[kind][key] = value
-    return value
+
+    def known(self, kind: str, key: str) -> list | None:
+        """What planning found for ``key`` in the last successful build, if it still holds: in a narrowed
+        run the code did not change, and neither did the profiles of the organisations not planned."""
+        if self.previous is None or (kind == "scans" and key in self.previous["affected"]):
+            return None
+        return self.previous.get(kind, {}).get(key)
 
 
-def start(state_file: str, tasks: list) -> None:
-    """doit is about to run ``tasks`` (called by the reporter): forget the record until the run ends well."""
-    global _pending
-    path = _path(state_file)
-    path.unlink(missing_ok=True)
-    if recording:
-        files = sorted({f for task in tasks for f in (*task.file_dep, *task.targets)})
-        libraries = {k: v for task in tasks for k, v in (task.meta or {}).get("libraries", {}).items()}
-        _pending = (path, files, sum(1 for task in tasks if ":" in task.name), _feeds(tasks), libraries)
+    def remember(self, kind: str, key: str, value: list) -> list:
+        """Keep what planning found (``known``'s kinds) for the record."""
+        self.planning[kind][key] = value
+        return value
+
+
+    def start(self, tasks: list) -> None:
+        """doit is about to run ``tasks`` (called by the reporter): forget the record until the run ends well."""
+        path = _path(self.state_file)
+        path.unlink(missing_ok=True)
+        if self.recording:
+            files = sorted({f for task in tasks for f in (*task.file_dep, *task.targets)})
+            libraries = {k: v for task in tasks for k, v in (task.meta or {}).get("libraries", {}).items()}
+            self.pending = (path, files, sum(1 for task in tasks if ":" in task.name), _feeds(tasks), libraries)
+
+
+
+    def finish(self, success: bool) -> None:
+        """The run ended: record its files if every task succeeded.
+
+        After a narrowed run the record keeps the other organisations' entries, which
+        the run did not touch (``check`` verified them before it started).
+        """
+        if self.pending is None or not success:
+            return
+        previous = self.previous
+        path, files, tasks, feeds, libraries = self.pending
+        digest, recorded = _Hasher(), (previous or {}).get("inputs", {})
+        inputs = {
+            name: recorded[name] if recorded.get(name, [0, -1])[:2] == [s.st_mtime_ns, s.st_size] else
+            [s.st_mtime_ns, s.st_size, digest(name, s)]
+            for name, s in _inputs().items()
+        }  # after a narrowed run, only the files that changed need hashing
+        outputs = {}
+        if previous is not None:
+            own = _outputs_of(previous["affected"])
+            planned = set(files)
+            outputs = {n: v for n, v in previous["files"].items() if n not in planned and not n.startswith(own)}
+            tasks = previous["tasks"]
+            feeds = {n: sorted({*previous.get("feeds", {}).get(n, ()), *feeds.get(n, ())})
+                     for n in {*previous.get("feeds", {}), *feeds}}
+        for name in files:
+            if name not in inputs:
+                try:
+                    stat = os.stat(name)
+                except OSError:
+                    return  # a file the build should have written is missing: no record
+                outputs[name] = [stat.st_mtime_ns, stat.st_size]
+        if previous is not None:
+            libraries = {**previous.get("versions", {}), **libraries}
+        record = {"tasks": tasks, "inputs": inputs, "files": outputs, "feeds": feeds, "listing": _listing(),
+                  "versions": libraries}
+        for kind, found in self.planning.items():
+            record[kind] = {**(previous or {}).get(kind, {}), **found}
+        _write(path, record)
+        keep_state(self.state_file)
+
+
 
 
 def _feeds(tasks: list) -> dict[str, list[str]]:
@@ -273,46 +303,6 @@ def _feeds(tasks: list) -> dict[str, list[str]]:
             for dep in task.file_dep if stamp in stamp_readers else ():
                 feeds.setdefault(dep, set()).update(stamp_readers[stamp])
     return {name: sorted(groups) for name, groups in feeds.items()}
-
-
-def finish(success: bool, state_file: str) -> None:
-    """The run ended: record its files if every task succeeded.
-
-    After a narrowed run the record keeps the other organisations' entries, which
-    the run did not touch (``check`` verified them before it started).
-    """
-    if _pending is None or not success:
-        return
-    path, files, tasks, feeds, libraries = _pending
-    digest, recorded = _Hasher(), (_previous or {}).get("inputs", {})
-    inputs = {
-        name: recorded[name] if recorded.get(name, [0, -1])[:2] == [s.st_mtime_ns, s.st_size] else
-        [s.st_mtime_ns, s.st_size, digest(name, s)]
-        for name, s in _inputs().items()
-    }  # after a narrowed run, only the files that changed need hashing
-    outputs = {}
-    if _previous is not None:
-        own = _outputs_of(_previous["affected"])
-        planned = set(files)
-        outputs = {n: v for n, v in _previous["files"].items() if n not in planned and not n.startswith(own)}
-        tasks = _previous["tasks"]
-        feeds = {n: sorted({*_previous.get("feeds", {}).get(n, ()), *feeds.get(n, ())})
-                 for n in {*_previous.get("feeds", {}), *feeds}}
-    for name in files:
-        if name not in inputs:
-            try:
-                stat = os.stat(name)
-            except OSError:
-                return  # a file the build should have written is missing: no record
-            outputs[name] = [stat.st_mtime_ns, stat.st_size]
-    if _previous is not None:
-        libraries = {**_previous.get("versions", {}), **libraries}
-    record = {"tasks": tasks, "inputs": inputs, "files": outputs, "feeds": feeds, "listing": _listing(),
-              "versions": libraries}
-    for kind, found in _planning.items():
-        record[kind] = {**(_previous or {}).get(kind, {}), **found}
-    _write(path, record)
-    keep_state(state_file)
 
 
 def _write(path: Path, record: dict | list) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import io
 import multiprocessing
-import os
 import pickle
 import signal
 import sys
@@ -49,28 +48,13 @@ _QUEUED = 2  # tasks handed to a worker at once: one rendering, the next waiting
 _QUEUED_BYTES = 16 * 1024
 
 
-def prepare(argv: list[str]) -> None:
-    """Use ``Runner`` for ``doit -n N``, and start the fork server now so that it loads the code
-    while doit plans (dodo.py calls this)."""
-    import argparse
+def start_fork_server() -> None:
+    """Start the fork server now, so that it loads the code while doit plans (visitkit's loader calls
+    this for ``doit -n N``)."""
     from multiprocessing import forkserver
 
-    from doit import cmd_run
-
-    # doit has no option naming a runner class: its run command picks the runner for -n by this name
-    # (dodo.py sets par_type "thread") when it runs, after loading dodo.py.
-    cmd_run.MThreadRunner = Runner
-    Runner.exit_when_done = True
-    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
-    parser.add_argument("-n", "--process", type=int, default=0)
-    parser.add_argument("-P", "--parallel-type", default="thread")
-    try:
-        options, _ = parser.parse_known_args(argv)
-    except argparse.ArgumentError:
-        return  # doit reports its own options' errors
-    if options.process > 0 and options.parallel_type == "thread":
-        _CONTEXT.set_forkserver_preload(_PRELOAD)
-        forkserver.ensure_running()
+    _CONTEXT.set_forkserver_preload(_PRELOAD)
+    forkserver.ensure_running()
 
 
 class Runner(doit_runner.Runner):
@@ -85,23 +69,11 @@ class Runner(doit_runner.Runner):
     Tasks whose actions are not ``run`` (none in visitkit's plan) run here.
     """
 
-    exit_when_done = False
-    """End the process as soon as the build is recorded (set for the ``doit`` command line only):
-    freeing every task object one by one at interpreter exit adds 0.3 s at 1,000 organisations."""
-
     def __init__(self, dep_manager, reporter, continue_=False, always_execute=False, stream=None,  # noqa: ANN001
                  num_process=1) -> None:  # noqa: ANN001 - doit's signature
         super().__init__(dep_manager, reporter, continue_=continue_, always_execute=always_execute, stream=stream)
         self.size = num_process
         self.workers: list[_Worker] = []
-
-    def run_all(self, task_dispatcher) -> int:  # noqa: ANN001 - doit's signature
-        result = super().run_all(task_dispatcher)  # ends with doit's state and visitkit's report written
-        if self.exit_when_done:
-            for stream in (self.reporter.outstream, sys.stdout, sys.stderr):
-                stream.flush()
-            os._exit(result)  # what doit's command line would exit with
-        return result
 
     def run_tasks(self, task_dispatcher) -> None:  # noqa: ANN001 - doit's signature
         dispatch = task_dispatcher.generator

@@ -1,11 +1,10 @@
 """Renderers: one module per output format, each a pure ``render(context) -> bytes``.
 
-A renderer module declares ``OUTPUT`` (its file name in ``build/<org>/<locale>/``),
-``TEMPLATES`` (project-relative files it reads; ``{vertical}`` is filled in) and,
-when it does not read both, ``ASSETS`` (a subset of ``("logo", "font")``). It keeps
-heavy imports inside functions so that listing tasks stays cheap. An opt-in output
-declares ``WHEN``, the profile flag that turns it on (e.g. ``"faq.structured_data"``;
-``"brand.logo"`` stands for "the profile has a logo").
+A renderer module declares ``TEMPLATES`` (project-relative files it reads;
+``{vertical}`` is filled in) and, when it does not read both, ``ASSETS`` (a subset
+of ``("logo", "font")``). What it writes, and when, is its entry in the output
+registry (visitkit/outputs.py). It keeps heavy imports inside functions so that
+listing tasks stays cheap.
 
 A renderer reads only its ``RenderContext``: the content model, the bytes of
 the files it may use (logo, fonts, icons, templates) and its options. It

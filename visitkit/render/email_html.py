@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import functools
 
-from visitkit import colors
+from visitkit import colors, outputs
 from visitkit.render import RenderContext, email_logo, html, mail
 
-OUTPUT = "email.html"
 TEMPLATES = ("templates/email/email.html.j2", "templates/email/email.css.j2")
 ASSETS = ("logo",)  # read for its size only; the message uses the system fonts of the reader's device
 MAX_BYTES = 100 * 1024  # Gmail clips messages over ~102 KB
@@ -46,9 +45,9 @@ def render(context: RenderContext) -> bytes:
     downloads = None
     if content.assets_base_url:
         downloads = {
-            "pdf": mail.asset_url(content, "infographic.pdf"),
-            "image": mail.asset_url(content, "infographic-large.png"),
-            "thumbnail": mail.asset_url(content, "infographic.png"),
+            "pdf": mail.asset_url(content, outputs.name_of("pdf")),
+            "image": mail.asset_url(content, outputs.BY_GROUP["thumbnail"].files[1].name),
+            "thumbnail": mail.asset_url(content, outputs.name_of("thumbnail")),
         }
     width, height = mail.thumbnail_size(content.page_size)
     page = mail.environment(context.assets).get_template("email/email.html.j2").render(
@@ -65,7 +64,7 @@ def render(context: RenderContext) -> bytes:
         font_stack=_font_stack(content.font.family),
         logo=logo,
         downloads=downloads,
-        faq_url=mail.asset_url(content, "faq.html"),
+        faq_url=mail.asset_url(content, outputs.name_of("faq")),
         thumb={"width": width, "height": height},
         button_width=_button_width(content.campaign.button.label),
         preheader_fill=PREHEADER_FILL,

@@ -13,10 +13,8 @@ import io
 
 from visitkit.render import RenderContext
 
-OUTPUT = "logo.png"
 TEMPLATES: tuple[str, ...] = ()
 ASSETS = ("logo",)
-WHEN = "brand.logo"  # set by the task planner when the profile names a logo file
 LOGO_BOX = (200, 56)  # the largest logo the email shows, in CSS px (width, height)
 LOGO_SCALE = 2  # logo.png holds twice the pixels, for high-density screens
 
@@ -37,15 +35,10 @@ def render(context: RenderContext) -> bytes:
 
 
 def image_size(data: bytes, kind: str) -> tuple[float, float]:
-    """Intrinsic width and height of a PNG, JPEG or SVG."""
-    if kind == "svg":
-        from visitkit.render import raster
+    """Intrinsic width and height of a PNG, JPEG or SVG: the one rule, as in the PDF and on the slide."""
+    from visitkit.render import aspect
 
-        return raster.svg_size(data)
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as image:
-        return float(image.size[0]), float(image.size[1])
+    return aspect.image_size(data, kind)
 
 
 def logo_size(data: bytes, kind: str) -> tuple[int, int]:

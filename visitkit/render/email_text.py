@@ -7,9 +7,9 @@ unsubscribe and postal-address tokens, like the HTML part.
 
 from __future__ import annotations
 
+from visitkit import outputs
 from visitkit.render import RenderContext, mail, text
 
-OUTPUT = "email.txt"
 TEMPLATES = ("templates/email/email.txt.j2",)
 ASSETS: tuple[str, ...] = ()  # no logo, no fonts: plain text
 
@@ -23,7 +23,7 @@ def render(context: RenderContext) -> bytes:
     downloads = None
     if content.assets_base_url:
         downloads = {
-            "pdf": mail.asset_url(content, "infographic.pdf"),
+            "pdf": mail.asset_url(content, outputs.name_of("pdf")),
             "image": mail.asset_url(content, "infographic-large.png"),
         }
     env = text.environment(context.assets, finalize=mail.finalize, url=mail.defuse_url)
@@ -31,7 +31,7 @@ def render(context: RenderContext) -> bytes:
         c=content,
         m=content.campaign,
         labels=content.labels,
-        faq_url=mail.asset_url(content, "faq.html"),
+        faq_url=mail.asset_url(content, outputs.name_of("faq")),
         downloads=downloads,
         # Markup: our own tokens are the only text the defusing leaves alone.
         address=Markup(tokens.address_text),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from visitkit.render import RenderContext, html
 
-OUTPUT = "faq.fragment.html"
 TEMPLATES = (
     "templates/faq/fragment.html.j2",
     "templates/faq/fragment.css.j2",

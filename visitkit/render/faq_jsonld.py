@@ -15,10 +15,8 @@ from visitkit.render import RenderContext, html
 if TYPE_CHECKING:  # planning imports the renderers for their TEMPLATES: keep pydantic out of it
     from visitkit.content import Content
 
-OUTPUT = "faq.jsonld"
 TEMPLATES: tuple[str, ...] = ()
 ASSETS: tuple[str, ...] = ()
-WHEN = "faq.structured_data"
 
 
 def data(content: Content) -> dict[str, Any]:

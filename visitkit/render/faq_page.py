@@ -6,7 +6,6 @@ import base64
 
 from visitkit.render import RenderContext, faq_jsonld, html
 
-OUTPUT = "faq.html"
 TEMPLATES = (
     "templates/faq/page.html.j2",
     "templates/faq/page.css.j2",

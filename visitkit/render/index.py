@@ -9,20 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-LABELS = {
-    "faq": "FAQ page",
-    "fragment": "FAQ fragment",
-    "pdf": "PDF",
-    "pptx": "PowerPoint",
-    "thumbnail": "Image",
-    "jsonld": "FAQ JSON-LD",
-    "resources": "Resources page",
-    "resources_fragment": "Resources fragment",
-    "email": "Email (HTML)",
-    "email_text": "Email (text)",
-    "logo": "Logo (PNG)",
-    "readme": "README",
-}
+from visitkit import outputs
 
 
 def render(
@@ -48,11 +35,13 @@ def render(
             if info["locale"] in by_locale:
                 by_locale[info["locale"]].append({"path": f"{manifest['id']}/{path}", **info})
         first = manifest["locales"][0] if manifest["locales"] else None
-        thumb = next((f["path"] for f in by_locale.get(first, []) if f["path"].endswith("/infographic.png")), None)
+        preview = "/" + outputs.name_of("thumbnail")
+        thumb = next((f["path"] for f in by_locale.get(first, []) if f["path"].endswith(preview)), None)
         status = statuses.get(manifest["id"], {"status": "ok", "errors": [], "last_good": None})
         orgs.append({**manifest, "by_locale": by_locale, "thumbnail": thumb, "build": status})
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    env.filters["label"] = lambda info: LABELS.get(info["format"], info["format"])
+    env.filters["label"] = lambda info: outputs.BY_GROUP[info["format"]].label if info["format"] in outputs.BY_GROUP \
+        else info["format"]
     html = env.from_string(template).render(
         orgs=orgs,
         warnings=sum(len(o["warnings"]) for o in orgs),

@@ -6,6 +6,9 @@ and a footer pinned to the bottom of the page. Everything must fit one page
 for long names and translated text, so the page is laid out at the lightest
 *density* that fits: a first guess from text lengths, then a check of the
 real layout (``Document.pages``), stepping to a denser class until it fits.
+Every size, spacing, density, cut-off and colour role comes from the design
+tokens (``design.py``), which the slide (``pptx.py``) lays out with too: they
+are written as CSS custom properties ahead of ``infographic.css``.
 
 Safety and reproducibility:
 - Jinja autoescape for all text; link targets are re-checked against an
@@ -22,7 +25,6 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import io
 import logging
 import math
 import re
@@ -30,8 +32,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
-from visitkit import colors
-from visitkit.render import RenderContext, balanced_lines, font_config
+from visitkit.render import RenderContext, balanced_lines, design, font_config
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from visitkit.content import Content
     from visitkit.richtext import Block
 
-OUTPUT = "infographic.pdf"
 TEMPLATES = (
     "templates/infographic/infographic.html.j2",
     "templates/infographic/infographic.css",
@@ -48,12 +48,11 @@ TEMPLATES = (
 
 BASE_URL = "https://visitkit.invalid/assets/"  # .invalid never resolves (RFC 2606)
 PDF_VARIANT = "pdf/ua-1"
-DENSITIES = 6  # classes d0 (airy) … d5 (tightest) in infographic.css
+DENSITIES = len(design.DENSITIES)  # classes d0 (airy) … d5 (tightest), their tokens from design.py
 _SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 _MM_PER_PX = 25.4 / 96
 _MIN_STEP_GROWTH = 1.09  # content height ratio of neighbouring densities: 1.08–1.14 (measured); a miss just spreads
-_SPREAD_FROM_MM = 20  # below this much free height the page already looks full
 
 _jinja: Any = None
 _compiled: dict[str, Any] = {}  # template source hash → compiled Jinja template
@@ -95,8 +94,9 @@ def _render(context: RenderContext) -> bytes:
         document = _clamped_fit(layout, content)
     # Short content leaves a gap above the footer; spread it between the steps instead.
     free = _free_space_mm(document)
-    if free > _SPREAD_FROM_MM and content.infographic.steps:
-        spread = min(6.0, (free - 8) / (len(content.infographic.steps) + 1))
+    if free > design.SPREAD_FROM and content.infographic.steps:  # below it the page already looks full
+        tokens = design.FIXED
+        spread = min(tokens["spread_max"], (free - tokens["spread_reserve"]) / (len(content.infographic.steps) + 1))
         document = layout(density, spread) or document
     # The Document keeps the font_config given to render(); write_pdf() takes no font options.
     return document.write_pdf(pdf_variant=PDF_VARIANT)
@@ -127,7 +127,7 @@ def _lightest_fit(layout: Any, guess: int) -> tuple[Any, int]:
 
 def _clamped_fit(layout: Any, content: Content) -> Any:
     """Last resort for very long ``extra_info``: the most lines of it that fit, ending in "…"."""
-    extra = _plain(content.infographic.extra)
+    extra = design.plain(content.infographic.extra)
     document, lo, hi = None, 1, min(120, len(extra) // 40 + 2)
     while lo <= hi:  # binary search: a handful of layouts, only for pathological profiles
         lines = (lo + hi) // 2
@@ -259,18 +259,25 @@ def _template(source: str, name: str) -> Any:
 
 
 def _static_css(source: str, fetcher: Any) -> Any:
-    """The template stylesheet, parsed once per process (it holds no URLs, so the fetcher is never used)."""
+    """The design tokens (as custom properties) and the template stylesheet, parsed once per process
+    (they hold no URLs, so the fetcher is never used)."""
     from weasyprint import CSS
 
     fonts = font_config.shared()
-    key = (hashlib.sha256(source.encode()).hexdigest(), id(fonts))
+    text = stylesheet(source)
+    key = (hashlib.sha256(text.encode()).hexdigest(), id(fonts))
     if key not in _stylesheets:
         if not _stylesheets:  # free them before the font configuration they use, at exit
             atexit.register(_stylesheets.clear)
         if re.search(r"url\(|@import|@font-face", source):
             raise ValueError("infographic.css must not load anything; assets belong in the generated CSS")
-        _stylesheets[key] = CSS(string=source, base_url=BASE_URL, url_fetcher=fetcher, font_config=fonts)
+        _stylesheets[key] = CSS(string=text, base_url=BASE_URL, url_fetcher=fetcher, font_config=fonts)
     return _stylesheets[key]
+
+
+def stylesheet(source: str) -> str:
+    """The CSS every page is laid out with: the design tokens, then ``infographic.css`` (``source``)."""
+    return design.css() + source
 
 
 # ------------------------------------------------------------------ CSS
@@ -298,25 +305,20 @@ def _font_path(data: bytes) -> str:
 def _variable_css(context: RenderContext) -> str:
     """Page size, brand colours and the @font-face rules of this document."""
     content = context.content
-    c = content.colors
     regular, bold = content.font.regular, content.font.bold
     regular_family, bold_family = _family(context.asset(regular)), _family(context.asset(bold))
     regular_url, bold_url = (_asset_url(_font_path(context.asset(path))) for path in (regular, bold))
-    on_primary = _colour(c.on_primary)
+    roles = "".join(f" --{role.replace('_', '-')}: {_colour(value)};" for role, value in design.colour_roles(
+        content.colors).items())
     # Header decoration moves *away* from the header text colour, so it never lowers text contrast.
-    shade = "rgba(255,255,255,0.16)" if on_primary != colors.WHITE else "rgba(0,0,0,0.13)"
-    panel_link = c.accent if colors.contrast(c.accent, c.tint) >= colors.BODY_TEXT else c.text
+    colour, alpha = design.shade(content.colors)
+    shade = "rgba({},{},{},{:g})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)), alpha)
     size = {"a4": "A4", "letter": "letter"}[content.page_size]
     return f"""
 @font-face {{ font-family: "{regular_family}"; font-weight: 400; src: url("{regular_url}"); }}
 @font-face {{ font-family: "{bold_family}"; font-weight: 700; src: url("{bold_url}"); }}
 @page {{ size: {size} portrait; }}
-:root {{
-  --primary: {_colour(c.primary)}; --secondary: {_colour(c.secondary)}; --background: {_colour(c.background)};
-  --text: {_colour(c.text)}; --accent: {_colour(c.accent)}; --on-primary: {on_primary};
-  --button: {_colour(c.button)}; --muted: {_colour(c.muted)}; --tint: {_colour(c.tint)};
-  --rule: {colors.mix(c.tint, c.primary, 0.25)}; --panel-link: {_colour(panel_link)}; --shade: {shade};
-}}
+:root {{{roles} --shade: {shade}; }}
 html {{ font-family: "{regular_family}", sans-serif; }}
 h1, h2, h3, strong, b, .bold {{ font-family: "{bold_family}", "{regular_family}", sans-serif; font-weight: 700; }}
 .icon {{ background-image: url("{_asset_url(_icon_path(content))}"); }}
@@ -331,37 +333,25 @@ def _values(context: RenderContext) -> dict[str, Any]:
     info = content.infographic
     primary = [cta for cta in info.ctas if cta.id == "booking"]
     secondary = [cta for cta in info.ctas if cta.id != "booking"]
-    on_primary = content.colors.on_primary
-    header_contrast = min(
-        colors.contrast(on_primary, content.colors.primary), colors.contrast(on_primary, content.colors.secondary)
-    )
-    extra_chars = len(_plain(info.extra))
+    title_lines = balanced_lines(info.title)
     return {
         "c": content,
         "info": info,
-        "title_lines": balanced_lines(info.title),
-        "title_size": _title_size(info.title),
-        "name_size": "long" if len(content.name) > 90 else "medium" if len(content.name) > 50 else "short",
-        "low_contrast_header": header_contrast < colors.BODY_TEXT,  # only large text is safe then
+        "title_lines": title_lines,
+        "title_size": design.title_class(title_lines),
+        "name_size": design.name_size(content.name),
+        "low_contrast_header": design.header_low_contrast(content.colors),  # only large text is safe then
         "logo": _logo(context),
         "primary_cta": primary[0] if primary else None,
         "secondary_ctas": secondary,
         "steps_count": len(info.steps),
-        "extra_wide": extra_chars > 260,  # long notes read better across the page than in the panel
+        "extra_wide": design.extra_wide(info.extra),  # long notes read better across the page than in the panel
         "homepage": content.links.get("homepage"),
         "rich": _rich,
-        "display_url": _display_url,
+        "display_url": design.display_url,
+        "url_limit_footer": design.URL_LIMIT_FOOTER,
         "safe_url": _safe_url,
     }
-
-
-def _plain(blocks: Iterable[Block]) -> str:
-    return " ".join("".join(run.text for run in item) for block in blocks for item in block.items)
-
-
-def _title_size(title: str) -> str:
-    longest = max(len(line) for line in balanced_lines(title))
-    return "xl" if longest <= 18 else "l" if longest <= 23 else "m" if longest <= 29 else "s"
 
 
 def _first_density(content: Content) -> int:
@@ -375,15 +365,17 @@ def _first_density(content: Content) -> int:
     def lines(blocks: Iterable[Block], per_line: float) -> int:
         return sum(-(-len("".join(r.text for r in item)) // int(per_line)) for b in blocks for item in b.items)
 
-    gap = 6.5 if len(info.steps) == 5 else 4.8  # .steps-5 spaces its steps wider
+    d2 = design.DENSITIES[2]
+    gap = d2["step_gap_5"] if len(info.steps) == 5 else d2["step_gap"]  # .steps-5 spaces its steps wider
     journey = sum(7.0 + gap + 4.7 * lines(step.body, 51) for step in info.steps)
     panel = 12.0 + 10.0 * (len(info.ctas) - 1) + 4.4 * sum(lines(b, 38) for b in (info.help, info.contact))
-    extra = lines(info.extra, 38 if len(_plain(info.extra)) <= 260 else 85)
-    if len(_plain(info.extra)) <= 260:
+    wide = design.extra_wide(info.extra)
+    extra = lines(info.extra, 85 if wide else 38)
+    if not wide:
         panel += 4.4 * extra + 7.6
         extra = 0
     need = 136.0 + max(journey, panel) + 5.0 * extra + (10.0 if extra else 0) + 4.0 * -(-len(content.name) // 70)
-    page = 297.0 if content.page_size == "a4" else 279.4
+    page = design.PAGE_MM[content.page_size][1]
     # Each density step shrinks the page's content by roughly 9 %.
     steps = math.log(need / page) / math.log(1.095)
     return max(0, min(DENSITIES - 1, math.ceil(2 + steps)))
@@ -394,8 +386,8 @@ def _logo(context: RenderContext) -> dict[str, Any] | None:
     logo = context.content.logo
     if logo is None:
         return None
-    width, height = _image_size(context.asset(logo.path), logo.kind)
-    scale = min(58 / width, 13 / height)
+    width, height = design.image_size(context.asset(logo.path), logo.kind)
+    scale = min(design.FIXED["logo_w"] / width, design.FIXED["logo_h"] / height)
     return {
         "src": _asset_url(logo.path),
         "alt": logo.alt,
@@ -404,44 +396,11 @@ def _logo(context: RenderContext) -> dict[str, Any] | None:
     }
 
 
-def _image_size(data: bytes, kind: str) -> tuple[float, float]:
-    if kind == "svg":
-        return _svg_size(data)
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as image:
-        width, height = image.size
-    return float(max(width, 1)), float(max(height, 1))
-
-
-def _svg_size(data: bytes) -> tuple[float, float]:
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    root = etree.fromstring(data, parser)
-    box = (root.get("viewBox") or "").replace(",", " ").split()
-    try:
-        if len(box) == 4 and float(box[2]) > 0 and float(box[3]) > 0:
-            return float(box[2]), float(box[3])
-        width, height = (float(re.sub(r"(px)?\s*$", "", root.get(k) or "")) for k in ("width", "height"))
-        if width > 0 and height > 0:
-            return width, height
-    except ValueError:
-        pass
-    return 4.0, 1.0  # unknown: assume a typical wordmark
-
-
 def _safe_url(url: str | None) -> str | None:
     """Validated upstream; checked again because a javascript: link in a PDF would be live."""
     if url and url.lower().startswith(_SAFE_SCHEMES):
         return url
     return None
-
-
-def _display_url(url: str, limit: int = 42) -> str:
-    """A URL as printed for readers of paper copies: no scheme, no trailing slash, shortened."""
-    text = re.sub(r"^(https?://)?(www\.)?", "", url, flags=re.I).rstrip("/")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _rich(blocks: Iterable[Block]) -> Markup:

@@ -12,30 +12,13 @@ from __future__ import annotations
 import base64
 import functools
 import io
-import re
+
+# The one rule for an SVG's aspect ratio (viewBox, else width/height, else SVG_ASPECT), shared with
+# the PDF, the slide and the email: a logo without a viewBox is drawn alike everywhere.
+from visitkit.render.aspect import svg_size
 
 _PX_PER_PT = 96 / 72  # CSS px per PDF point: pdfium's scale 1 is 72 dpi
 _MAX_PX = 4096
-_NUMBER = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")
-
-
-def svg_size(svg_bytes: bytes) -> tuple[float, float]:
-    """Intrinsic width and height of an SVG (viewBox, else width/height, else a square)."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    root = etree.fromstring(svg_bytes, parser)
-    view_box = (root.get("viewBox") or "").replace(",", " ").split()
-    if len(view_box) == 4:
-        width, height = float(view_box[2]), float(view_box[3])
-        if width > 0 and height > 0:
-            return width, height
-    sizes = [_NUMBER.match(root.get(name) or "") for name in ("width", "height")]
-    if all(sizes):
-        width, height = (float(m.group(1)) for m in sizes)  # type: ignore[union-attr]
-        if width > 0 and height > 0:
-            return width, height
-    return 1.0, 1.0
 
 
 def svg_to_png(svg_bytes: bytes, width_px: int) -> bytes:

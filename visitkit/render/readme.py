@@ -8,35 +8,27 @@ the chosen platform, import steps for each platform, and the build's warnings.
 
 from __future__ import annotations
 
+from visitkit import outputs
 from visitkit.render import RenderContext, mail, text
 
-OUTPUT = "README.txt"
 TEMPLATES = ("templates/readme/README.txt.j2",)
 ASSETS: tuple[str, ...] = ()
-# File name → readme.yaml key, in the order the README lists them. Optional files are listed when they exist.
-WEB_FILES = (
-    ("faq.html", "faq"),
-    ("faq.fragment.html", "fragment"),
-    ("faq.jsonld", "jsonld"),
-    ("resources.html", "resources"),
-    ("resources.fragment.html", "resources_fragment"),
-    ("infographic.pdf", "pdf"),
-    ("infographic.pptx", "pptx"),
-    ("infographic.png", "thumbnail"),
-    ("infographic-large.png", "thumbnail_large"),
-)
-EMAIL_FILES = (("email.html", "email"), ("email.txt", "email_text"), ("logo.png", "logo"))
 
 
-def files(context: RenderContext) -> list[str]:
-    """The names of the files this README describes (the locale folder's outputs, README.txt aside)."""
-    return [name for name, _ in _listed(context, WEB_FILES + EMAIL_FILES)]
+def _listed(context: RenderContext, section: str) -> list[tuple[str, str]]:
+    """(file name, readme.yaml key) of the folder's files in ``section``, in the registry's order.
 
-
-def _listed(context: RenderContext, entries: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    content = context.content
-    present = {"jsonld": content.structured_data, "logo": content.logo is not None}
-    return [(name, key) for name, key in entries if present.get(key, True)]
+    The planner tells the renderer which files the folder holds (``options["files"]``), so the README
+    lists exactly what was built: opt-in outputs only when turned on.
+    """
+    present = set(context.options["files"])
+    return [
+        (file.name, file.copy)
+        for output in outputs.OUTPUTS
+        if output.section == section
+        for file in output.files
+        if file.name in present
+    ]
 
 
 def render(context: RenderContext) -> bytes:
@@ -45,8 +37,8 @@ def render(context: RenderContext) -> bytes:
     body = text.environment(context.assets).get_template("readme/README.txt.j2").render(
         c=content,
         r=content.readme,
-        web_files=_listed(context, WEB_FILES),
-        email_files=_listed(context, EMAIL_FILES),
+        web_files=_listed(context, "web"),
+        email_files=_listed(context, "email"),
         fragment_base=mail.asset_url(content, ""),
         tokens=mail.PLATFORMS[content.email_platform],
         platforms=list(mail.PLATFORMS),

@@ -11,9 +11,9 @@ and the files must be uploaded next to the page that shows the fragment.
 
 from __future__ import annotations
 
+from visitkit import outputs
 from visitkit.render import RenderContext, html, mail, resources_page
 
-OUTPUT = "resources.fragment.html"
 TEMPLATES = (
     "templates/resources/fragment.html.j2",
     "templates/resources/macros.html.j2",
@@ -37,6 +37,6 @@ def render(context: RenderContext) -> bytes:
         level=level,
         files=files,
         # Without a known address the FAQ may live anywhere on the host site: no link rather than a broken one.
-        faq=mail.asset_url(content, "faq.html"),
+        faq=mail.asset_url(content, outputs.name_of("faq")),
         thumb={"width": width, "height": height},
     )

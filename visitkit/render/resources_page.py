@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import base64
 
+from visitkit import outputs
 from visitkit.render import RenderContext, html, mail
 
-OUTPUT = "resources.html"
 TEMPLATES = (
     "templates/resources/page.html.j2",
     "templates/resources/macros.html.j2",
@@ -22,7 +22,7 @@ TEMPLATES = (
     "templates/faq/macros.html.j2",
 )
 ASSETS = ("logo",)  # system fonts, like faq.html
-FILES = ("infographic.pdf", "infographic.pptx", "infographic.png")
+FILES = tuple(outputs.name_of(group) for group in ("pdf", "pptx", "thumbnail"))
 """Bundle files the page links to, besides faq.html (all in the same folder)."""
 _MIME = {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
 
@@ -40,6 +40,6 @@ def render(context: RenderContext) -> bytes:
         "resources/page.html.j2",
         logo=logo,
         files={name: name for name in FILES},
-        faq="faq.html",
+        faq=outputs.name_of("faq"),
         thumb={"width": width, "height": height},
     )

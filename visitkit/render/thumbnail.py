@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 
-OUTPUTS = {"infographic.png": 360, "infographic-large.png": 1200}
-"""File name → width in pixels: a thumbnail for pages and a large image for social posts."""
-SOURCE = "infographic.pdf"
+TEMPLATES: tuple[str, ...] = ()
+ASSETS: tuple[str, ...] = ()
+# Its files (a thumbnail for pages, a large image for social posts) and their widths: visitkit/outputs.py.
 
 
 def render(pdf: bytes, width: int) -> bytes:
