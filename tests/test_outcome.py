@@ -231,7 +231,9 @@ def _merge(folder: Path, *args: str, cwd: Path | None = None) -> subprocess.Comp
 
 def test_merge_reads_only_the_shards_it_merges(project: Path, tmp_path: Path):
     build = project / "build"
-    own = json.loads((build / ".reports/.doit.json").read_text())
+    own = json.loads((build / "report.json").read_text())
+    (build / ".reports").mkdir()
+    (build / ".reports/.doit.json").write_text(json.dumps(own))  # left by an older local build
     for index in (1, 2):
         (build / f".reports/.doit-shard-{index}-of-2.json").write_text(json.dumps({**own, "shard": [index, 2]}))
     stale = {**own, "organisations": {"ghost": {"status": "failed", "errors": ["old"], "warnings": [],
@@ -249,7 +251,8 @@ def test_merge_reads_only_the_shards_it_merges(project: Path, tmp_path: Path):
 
 def test_merge_names_a_missing_shard_and_has_help(project: Path):
     build = project / "build"
-    own = json.loads((build / ".reports/.doit.json").read_text())
+    own = json.loads((build / "report.json").read_text())
+    (build / ".reports").mkdir()
     (build / ".reports/.doit-shard-2-of-2.json").write_text(json.dumps({**own, "shard": [2, 2]}))
     result = _merge(build, "--shards", "2", str(build))
     assert result.returncode == 1

@@ -52,6 +52,9 @@ VISITKIT_BUILD = True
 # runs its sweep of empty folders and reports last. The reporter writes build/report.json and
 # build/index.html after every run (visitkit/outcome.py).
 DEFAULT_TASKS = ["prune", "recipe", "zip", "validate"]
+# doit commands that change nothing doit has recorded; any other (forget, ignore, clean, reset-dep, a plugin
+# command) drops the no-op record, so that the next run lets doit check every task.
+READ_ONLY_COMMANDS = {"run", "list", "info", "help", "dumpdb", "tabcompletion", "graph"}
 
 
 class Loader(DodoTaskLoader):
@@ -94,6 +97,8 @@ class Loader(DodoTaskLoader):
         if not self.visitkit:
             return super().load_tasks(cmd, pos_args)
         selection = self.selection
+        if cmd.name not in READ_ONLY_COMMANDS and not self.options.get("dryrun"):  # forget, ignore, clean…
+            snapshot.drop(self.record.state_file)
         plain = cmd.name == "run" and not pos_args and not self.options.get("always") and not self.options.get("single")
         if plain and selection.orgs is None:
             # Nothing changed since the last successful build? Then doit gets no tasks to check; did only
@@ -126,7 +131,9 @@ def task_creators(selection: Selection, record: snapshot.Record) -> dict[str, Ca
 
         return create
 
-    return {f"task_{group}": creator(group) for group in tasks.GROUP_DOCS} | {"task_schema": tasks.schema_task}
+    return {f"task_{group}": creator(group) for group in tasks.GROUP_DOCS} | {
+        "task_schema": lambda: tasks.schema_task(record)
+    }
 
 
 class Run(cmd_run.Run):

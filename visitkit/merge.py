@@ -51,7 +51,7 @@ def merge(build: Path, shards: int | None = None) -> tuple[dict, list[Path], lis
     missing = [i for i in range(1, count + 1) if (i, count) not in present]
     combined = outcome.summarise(organisations, run=run, up_to_date=up_to_date, shard=None)
     combined["shards"] = len(kept)
-    outcome.write_site(combined, build)
+    outcome.write_site(combined, outcome.read_manifests(build), build)
     return combined, ignored, missing
 
 

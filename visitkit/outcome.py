@@ -42,9 +42,10 @@ def now() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def report_path(state_file: str) -> Path:
-    """The report of the run that keeps its doit state in ``state_file`` (one per shard)."""
-    return REPORTS / (Path(state_file).stem + ".json")
+def report_path(state_file: str, shard: tuple[int, int] | None) -> Path:
+    """Where a run's report goes: ``build/report.json`` for a whole build; for a shard, a report of its
+    own (named after its doit state file) that ``visitkit.merge`` combines."""
+    return REPORTS / (Path(state_file).stem + ".json") if shard else SITE_REPORT
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -55,13 +56,16 @@ def load(path: Path) -> dict[str, Any]:
     return report if isinstance(report.get("organisations"), dict) else {}
 
 
-def manifest_warnings(org_id: str) -> list[dict[str, str]]:
-    """The warnings of an organisation's last good build, from its manifest."""
-    try:
-        manifest = json.loads((BUILD / org_id / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [w for w in manifest.get("warnings", []) if isinstance(w, dict)]
+def read_manifests(build: Path = BUILD) -> dict[str, dict[str, Any]]:
+    """Every organisation's manifest in ``build``, by id (its last good build)."""
+    manifests = {}
+    for path in sorted(build.glob("*/manifest.json")):
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        manifests[manifest.get("id", path.parent.name)] = manifest
+    return manifests
 
 
 def update(
@@ -69,6 +73,7 @@ def update(
     planned: Iterable[str],
     errors: Mapping[str, list[str]],
     existing: set[str],
+    manifests: Mapping[str, Mapping[str, Any]],
     *,
     run: int,
     up_to_date: int,
@@ -89,7 +94,8 @@ def update(
             entry = {"status": "failed", "errors": errors[org_id], "last_good": before.get("last_good")}
         else:
             entry = {"status": "ok", "errors": [], "last_good": stamp}
-        entry["warnings"] = manifest_warnings(org_id)
+        warnings = manifests.get(org_id, {}).get("warnings", [])
+        entry["warnings"] = [w for w in warnings if isinstance(w, dict)]
         organisations[org_id] = entry
     return summarise(organisations, run=run, up_to_date=up_to_date, shard=shard)
 
@@ -115,19 +121,14 @@ def write(path: Path, report: Mapping[str, Any]) -> None:
     write_atomic(path, (json.dumps(report, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
 
 
-def write_site(report: Mapping[str, Any], build: Path = BUILD) -> None:
+def write_site(report: Mapping[str, Any], manifests: Mapping[str, Mapping[str, Any]], build: Path = BUILD) -> None:
     """``build/report.json`` and ``build/index.html`` for a whole build (not one shard)."""
     from visitkit.build import write_atomic
     from visitkit.render import index
 
     write(build / "report.json", report)
-    manifests = []
-    for path in sorted(build.glob("*/manifest.json")):
-        try:
-            manifests.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue
-    html = index.render(manifests, INDEX_TEMPLATE.read_text(encoding="utf-8"), report["organisations"])
+    template = INDEX_TEMPLATE.read_text(encoding="utf-8")
+    html = index.render(list(manifests.values()), template, report["organisations"])
     write_atomic(build / "index.html", html)
 
 

@@ -53,8 +53,8 @@ class Reporter(ConsoleReporter):
         lines = os.environ.get("VISITKIT_TASK_LINES", "")
         self.task_lines = lines == "1" or (lines != "0" and self.live)
         self.status_shown = False
-        # One report per doit state file, so that each shard leaves its own for the merge step.
-        self.report_path = outcome.report_path(self.record.state_file)
+        # A shard's report is its own, for the merge step.
+        self.report_path = outcome.report_path(self.record.state_file, self.shard)
 
     # -------------------------------------------------------------- doit hooks
 
@@ -114,24 +114,26 @@ class Reporter(ConsoleReporter):
             self.write(f"WARNING {line}\n")
         if self.record.unchanged is not None:
             self.write(f"visitkit: nothing changed since the last build; {self.record.unchanged} tasks up to date\n")
-            snapshot.keep_state(self.record.state_file)
             self._strict(outcome.load(self.report_path), stray)
             return
         existing = {p.stem for p in PROFILES.glob("*.yaml")}
+        manifests = outcome.read_manifests()
         report = outcome.update(
             outcome.load(self.report_path),
             self.planned,
             self.errors,
             existing,
+            manifests,
             run=self.executed,
             up_to_date=self.uptodate,
             shard=self.shard,
         )
         report["ignored_profiles"] = stray
         try:
-            outcome.write(self.report_path, report)
-            if self.shard is None:  # shards leave the site to the merge step
-                outcome.write_site(report)
+            if self.shard is None:
+                outcome.write_site(report, manifests)
+            else:  # shards leave the site to the merge step
+                outcome.write(self.report_path, report)
         except OSError as exc:
             self.write(f"ERROR cannot write the build report: {exc}\n")
         # after the report and index: the record lists what build/ holds

@@ -17,10 +17,10 @@ Contents decide, not times: an input whose mtime changed (a fresh ``git clone``
 or a cache restore) but whose bytes did not still matches, and each file is
 hashed at most once (hard links once per inode). Anything else — edited code,
 an added or removed file, a missing or touched output, another selection, a run
-that failed or was killed, doit's own state changed by ``doit forget`` or
-``doit ignore``, an upgraded library that a renderer runs on — falls back to
-doit's own checks. The record is removed when a run starts and written only
-when it ends without failure.
+that failed or was killed, an upgraded library that a renderer runs on — falls
+back to doit's own checks. The record is removed when a run starts and written
+only when it ends without failure, and by any doit command that changes what
+doit considers done (``forget``, ``ignore``, ``clean``…: visitkit/loader.py).
 """
 
 from __future__ import annotations
@@ -101,31 +101,10 @@ class Changes:
     """Only shared files (templates, sources) read by these task groups changed: plan just those groups."""
 
 
-def keep_state(state_file: str) -> None:
-    """Record doit's state file as it is now: mtime, size and content hash.
-
-    doit rewrites its state file in every run, even one with no task (sqlite's change counter), so
-    a no-op run keeps the new one too; ``doit forget`` or ``doit ignore``, which change it outside
-    a run, are then noticed. Kept beside the record, so a no-op run need not rewrite the record.
-    """
-    stat = os.stat(state_file)
-    _write(_path(state_file).with_suffix(".state"), [stat.st_mtime_ns, stat.st_size, _Hasher()(state_file, stat)])
-
-
-def _read_state(record_path: Path) -> list | None:
-    try:
-        return json.loads(record_path.with_suffix(".state").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _same_state(state_file: str, recorded: list | None) -> bool:
-    if not recorded:
-        return False
-    stat = os.stat(state_file)
-    if [stat.st_mtime_ns, stat.st_size] == recorded[:2]:
-        return True
-    return stat.st_size == recorded[1] and _Hasher()(state_file, stat) == recorded[2]
+def drop(state_file: str) -> None:
+    """Forget the record: a doit command other than a run (``forget``, ``ignore``, ``clean``…) changed
+    what doit considers done, so the next run must let doit check every task."""
+    _path(state_file).unlink(missing_ok=True)
 
 
 def _versions(recorded: dict[str, str] | None) -> dict[str, str]:
@@ -176,8 +155,8 @@ class Record:
         if not os.path.exists(state_file) or record.get("listing") != _listing():
             return Changes()
         versions = record.get("versions")
-        if versions is None or versions != _versions(versions) or not _same_state(state_file, _read_state(path)):
-            return Changes()  # a library was upgraded, or doit forget/ignore changed doit's own state
+        if versions is None or versions != _versions(versions):
+            return Changes()  # a library that a renderer runs on was upgraded
         inputs, recorded = _inputs(), record["inputs"]
         profiles = {n for n in inputs if _org_of(n) and n.count("/") == 1}
         if profiles != {n for n in recorded if _org_of(n) and n.count("/") == 1}:
@@ -282,7 +261,6 @@ class Record:
         for kind, found in self.planning.items():
             record[kind] = {**(previous or {}).get(kind, {}), **found}
         _write(path, record)
-        keep_state(self.state_file)
 
 
 
@@ -305,7 +283,7 @@ def _feeds(tasks: list) -> dict[str, list[str]]:
     return {name: sorted(groups) for name, groups in feeds.items()}
 
 
-def _write(path: Path, record: dict | list) -> None:
+def _write(path: Path, record: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, separators=(",", ":")), encoding="utf-8")

@@ -464,12 +464,14 @@ def _zip_task(built: _Plan, org: Org) -> dict[str, Any]:
     }
 
 
-def schema_task() -> dict[str, Any]:
+def schema_task(record: snapshot.Record = NO_RECORD) -> dict[str, Any]:
+    task = {"basename": "schema", "doc": f"write the profile JSON Schema to {SCHEMA_FILE} (for editor autocompletion)"}
+    if record.unchanged is not None:  # a no-op run: not a default task, so doit needs only its name
+        return {**task, "actions": []}
     return {
-        "basename": "schema",
-        "doc": f"write the profile JSON Schema to {SCHEMA_FILE} (for editor autocompletion)",
+        **task,
         "actions": [_action("schema", [SCHEMA_FILE.as_posix()])],
-        "file_dep": list(_code(NO_RECORD, "visitkit.profile")),
+        "file_dep": list(_code(record, "visitkit.profile")),
         "targets": [SCHEMA_FILE.as_posix()],
     }
 

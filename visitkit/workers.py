@@ -86,7 +86,7 @@ class Runner(doit_runner.Runner):
                     self._send(worker, *ready.popleft())
                 # ask doit for tasks while a worker has room; after a "hold on", only once a task has finished
                 while not ready and not exhausted and not self._stop_running and (done or not holding):
-                    if not self._worker(0):
+                    if not self._has_room():
                         break
                     try:
                         node = dispatch.send(done.popleft() if done else None)
@@ -125,6 +125,10 @@ class Runner(doit_runner.Runner):
             for worker in self.workers:
                 worker.process.join()
             self.workers = []
+
+    def _has_room(self) -> bool:
+        """Could a task be handed out now? (Without starting a worker: a run with nothing to do starts none.)"""
+        return len(self.workers) < self.size or any(len(w.queued) < _QUEUED for w in self.workers)
 
     def _worker(self, call_bytes: int) -> _Worker | None:
         """The worker to send a task of ``call_bytes`` to now (an idle one first), or None."""

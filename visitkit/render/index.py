@@ -23,10 +23,11 @@ def render(
     import jinja2
 
     statuses = statuses or {}
+    built = {m["id"] for m in manifests}
     never_built = [
         {"id": org_id, "name": org_id, "vertical": "", "locales": [], "files": {}, "warnings": []}
         for org_id in statuses
-        if org_id not in {m["id"] for m in manifests}
+        if org_id not in built
     ]
     orgs = []
     for manifest in sorted([*manifests, *never_built], key=lambda m: (m["name"].casefold(), m["id"])):
