@@ -34,9 +34,8 @@ def stray_dirs() -> list[Path]:
 def stale_files(selection: Selection = EVERYTHING, record: snapshot.Record = NO_RECORD) -> dict[str, list[str]]:
     """By organisation, the files in its folders that the build no longer writes: a locale dropped
     from the profile, an opt-in output turned off, a logo removed (and temporary files of a killed build)."""
-    tasks.plan(selection, record)
     found = {}
-    for org_id, expected in tasks._expected.get((selection, record), {}).items():
+    for org_id, expected in tasks.expected_files(selection, record).items():
         stale = [
             f"{root}/{name}"
             for folder in (BUILD / org_id, WORK / org_id)

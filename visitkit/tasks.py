@@ -314,6 +314,13 @@ _expected: dict[tuple[Selection, snapshot.Record], dict[str, set[str]]] = {}
 RECIPE_FOLDER = Path(RECIPES).name
 
 
+def expected_files(selection: Selection = EVERYTHING, record: snapshot.Record = NO_RECORD) -> dict[str, set[str]]:
+    """Per planned organisation whose profile could be read, every file the build writes for it; and under
+    ``RECIPE_FOLDER``, the recipe stamps (when every organisation is planned). What else is there is stale."""
+    plan(selection, record)
+    return _expected.get((selection, record), {})
+
+
 def group_tasks(group: str, selection: Selection = EVERYTHING, record: snapshot.Record = NO_RECORD):
     """doit task generator for one group."""
     yield {"basename": group, "name": None, "doc": GROUP_DOCS[group]}
