@@ -78,6 +78,16 @@ def test_minimal_profile_gets_defaults(profiles: Path):
          "org_profiles/acme.yaml:4: contact.phone: expected a phone number like +1 555 010 2000, got 'call us'"),
         (("vertical: healthcare", "vertical: healthcare\ncontact:\n  email: nobody"),
          "org_profiles/acme.yaml:4: contact.email: expected an email address like help@example.org, got 'nobody'"),
+        (("vertical: healthcare", "vertical: healthcare\ncontact:\n  postal_address: \"12 Elm St\\n\\tSuite 2\""),
+         "org_profiles/acme.yaml:4: contact.postal_address: expected lines of text without control characters, "
+         "got U+0009 at character 11 of '12 Elm St\\n\\tSuite 2'"),
+        (("vertical: healthcare", "vertical: healthcare\ncontact:\n  postal_address: " + "x" * 301),
+         "org_profiles/acme.yaml:4: contact.postal_address: expected at most 300 characters, got 301"),
+        (("vertical: healthcare",
+          "vertical: healthcare\nlocales: [en, es]\ncontact:\n  postal_address:\n"
+          "    en: 12 Elm St\n    es: \"C/ Olmo\\u0007\""),
+         "org_profiles/acme.yaml:7: contact.postal_address.es: expected lines of text without control characters, "
+         "got U+0007 at character 8 of 'C/ Olmo\\x07'"),
         (("vertical: healthcare", "vertical: healthcare\nfeatures:\n  sms_reminders: maybe"),
          "org_profiles/acme.yaml:4: features.sms_reminders: expected true or false, got 'maybe'"),
         (("vertical: healthcare", "vertical: healthcare\nextra_info: 5"),
@@ -332,6 +342,20 @@ def test_one_string_of_localizable_text_stands_for_every_locale(profiles: Path):
     data = {"name": "Acme", "vertical": "retail", "brand": {"primary": "#000000"}, "links": {"booking": "https://a.example/"}}
     assert Profile.model_validate(data | {"extra_info": "Hi"}).extra_info == {"en": "Hi"}
     assert Profile.model_validate(data | {"locales": ["es"], "extra_info": "Hola"}).extra_info == {"es": "Hola"}
+
+
+def test_a_postal_address_keeps_its_lines_per_locale(profiles: Path):
+    path = profiles / "acme.yaml"
+    path.write_text(
+        MINIMAL + "locales: [en, es]\ncontact:\n  postal_address:\n"
+        "    en: |\n      Acme Clinic\n        12 Elm Street  \n\n      Springfield\n"
+        "    es: \"Clínica Acme\\nCalle Olmo 12\"\n",
+        encoding="utf-8",
+    )
+    address = load_profile(path, LOCALES).contact.postal_address
+    assert address == {"en": "Acme Clinic\n12 Elm Street\nSpringfield", "es": "Clínica Acme\nCalle Olmo 12"}
+    path.write_text(MINIMAL + "contact:\n  postal_address: '<b>1 Elm</b> & {{ x }}'\n", encoding="utf-8")
+    assert load_profile(path, LOCALES).contact.postal_address == {"en": "<b>1 Elm</b> & {{ x }}"}  # text, as typed
 
 
 def test_a_translation_that_is_not_text_is_named(profiles: Path):

@@ -214,3 +214,50 @@ def test_a_tampered_link_scheme_is_refused(url):
     tampered = content.model_copy(update={"campaign": content.campaign.model_copy(update={"button": button})})
     with pytest.raises(ValueError, match="unexpected scheme"):
         email_html.render(make_context(MODULE, tampered))
+
+
+# A postal address as an organisation might type it: markup and merge-tag syntax stay text.
+ADDRESS = "Acme Clinic\n12 <b>Elm</b> & Co Street\n{{ contact.email }} *|EMAIL|* [POSTAL_ADDRESS]"
+
+
+def footer_address(root) -> list[str]:
+    """The lines of the footer's postal address (the heading's aside), word joiners removed."""
+    (block,) = root.xpath("//td[contains(@class, 'vk-footer-cell')]/div")
+    lines = [(br.tail or "").strip().replace(mail.WORD_JOINER, "") for br in block.iter("br")]
+    return [line for line in lines if line]
+
+
+@pytest.mark.parametrize("platform", sorted(mail.PLATFORMS))
+def test_the_profile_postal_address_replaces_the_address_token(tmp_path, platform):
+    data, content = render(MODULE, tmp_path, {"contact.postal_address": ADDRESS, "email.platform": platform})
+    source = data.decode()
+    root = parse_document(data)
+    tokens = mail.PLATFORMS[platform]
+    assert content.postal_address == tuple(ADDRESS.split("\n"))
+    if tokens.address_required:  # HubSpot will not publish a template without its own address tokens
+        assert all(token in source for token in tokens.html_tokens())
+        assert "Elm" not in source
+        return
+    assert footer_address(root) == list(content.postal_address)  # one line per line, joined with <br>
+    assert "12 &lt;b&gt;Elm&lt;/b&gt; &amp; Co Street" in source and root.xpath("//b") == []
+    for token in tokens.html_tokens(address=False):
+        assert token in source, token
+    for token in set(tokens.html_tokens()) - set(tokens.html_tokens(address=False)):
+        assert token not in source, token
+    for tag in ("{{ contact", "*|EMAIL|*", "[POSTAL_ADDRESS]"):
+        assert tag not in source, tag
+
+
+def test_without_a_postal_address_the_footer_keeps_the_token(hosted):
+    data, root, content = hosted
+    assert content.postal_address == () and content.email_platform == "generic"
+    assert footer_address(root) == [mail.ADDRESS_PLACEHOLDER]
+
+
+def test_one_main_landmark_around_the_message_not_the_footer(hosted):
+    data, root, _ = hosted
+    (main,) = root.xpath("//*[@role='main'] | //main")
+    assert data.decode().count('role="main"') == 1
+    assert main.tag == "div" and main.xpath(".//h1") and main.xpath(".//a[contains(@class, 'vk-btn')]")
+    assert not main.xpath(".//*[contains(@class, 'vk-footer')]")
+    assert root.xpath("//td[contains(@class, 'vk-footer-cell')]")

@@ -85,3 +85,28 @@ def test_same_context_same_bytes():
     context = make_context(MODULE, content)
     assert email_text.render(context) == email_text.render(context)
     assert set(context.assets) == set(email_text.TEMPLATES)
+
+
+@pytest.mark.parametrize("platform", sorted(mail.PLATFORMS))
+def test_the_profile_postal_address_replaces_the_address_token(tmp_path, platform):
+    address = "Acme Clinic\n12 Elm Street & Co\n{{ contact.email }} *|EMAIL|* [POSTAL_ADDRESS]"
+    text, content = render(MODULE, tmp_path, {"contact.postal_address": address, "email.platform": platform})
+    lines = text.decode().replace(mail.WORD_JOINER, "").split("\n")
+    tokens = mail.PLATFORMS[platform]
+    if tokens.address_required:  # HubSpot keeps its own address tokens
+        assert all(token in lines for token in tokens.text_tokens()) and "Acme Clinic" not in lines
+        return
+    heading = lines.index(content.campaign.labels["address_heading"])
+    assert lines[heading + 1 : heading + 4] == address.split("\n")  # one line per line, as typed
+    assert all(token in lines for token in tokens.text_tokens(address=False))
+    for token in set(tokens.text_tokens()) - set(tokens.text_tokens(address=False)):
+        assert token not in lines, token
+    body = text.decode()
+    for tag in ("{{ contact", "*|EMAIL|*", "[POSTAL_ADDRESS]"):
+        assert tag not in body, tag  # defused: shown, never a live tag
+
+
+def test_without_a_postal_address_the_token_stays(tmp_path):
+    text, content = render(MODULE, tmp_path)
+    assert content.postal_address == ()
+    assert text.decode().split("\n").count(mail.ADDRESS_PLACEHOLDER) == 1

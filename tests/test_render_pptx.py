@@ -488,6 +488,73 @@ def test_date_option_sets_document_dates(sample):
     assert (props.created.year, props.created.month, props.created.day) == (2026, 3, 1)
 
 
+def test_headline_is_the_slide_title_placeholder(sample):
+    """PowerPoint's accessibility checker needs a title placeholder: the headline is it, drawn as before."""
+    from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
+
+    from visitkit.render.slide import draw, layout, text
+
+    content, data = sample
+    slide = Presentation(io.BytesIO(data)).slides[0]
+    title = slide.shapes.title
+    assert title is not None and title.name == "Title"
+    assert title.is_placeholder and title.shape_type == MSO_SHAPE_TYPE.PLACEHOLDER
+    assert title.placeholder_format.type == PP_PLACEHOLDER.TITLE
+    assert [s.name for s in slide.placeholders] == ["Title"]  # no empty date/footer/number placeholders
+    assert re.sub(r"\s+", " ", title.text_frame.text) == content.infographic.title
+    assert slide.slide_layout.name == "Title Only"
+
+    # Where the headline text box was: the designer's title box, widened by BOX_SLACK as every text box.
+    context = make_context(MODULE, content)
+    fonts = text.fonts_for(context.asset(content.font.regular), context.asset(content.font.bold))
+    _, ratio = draw.logo_png(context)
+    item = next(i for i in layout.Designer(content, fonts, ratio).layout() if i.name == "Title")
+    box = draw._slack(item.box, item.paras[0].align, content.dir == "rtl")
+    emu = layout.EMU_PER_PT
+    assert (title.left, title.top, title.width, title.height) == (
+        round(box.x * emu), round(box.y * emu), round(box.w * emu), round(box.h * emu)
+    )
+    # Drawn over the header (same z-order as the text box), styled like it: no fill, no autofit
+    # inherited from the master, zero insets, wrapping, explicit font size, bold and theme colour.
+    names = [s.name for s in slide.shapes]
+    assert names.index("Header") < names.index("Title") < names.index("Subtitle")
+    body = title.text_frame._txBody.bodyPr
+    assert body.find("a:noAutofit", NS) is not None and body.find("a:normAutofit", NS) is None
+    assert title.text_frame.word_wrap is True
+    assert {body.get(side) for side in ("lIns", "tIns", "rIns", "bIns")} == {"0"}
+    assert title._element.spPr.find("a:noFill", NS) is not None
+    runs = [r for p in title.text_frame.paragraphs for r in p.runs]
+    assert runs and all(r.font.size.pt == item.paras[0].size and r.font.bold for r in runs)
+    assert {r.font.color.theme_color for r in runs} == {runs[0].font.color.theme_color}
+    assert overflows(data, content, dict(context.assets)) == []
+
+
+def test_core_properties_title_language_and_source_date_epoch(tmp_path, monkeypatch):
+    """Through the build's render action: SOURCE_DATE_EPOCH (2026-01-01 in conftest) dates the file."""
+    import datetime as dt
+
+    from visitkit import build
+    from visitkit.content import dump_content
+
+    content = make_content("sample")
+    path = tmp_path / "content.json"
+    path.write_bytes(dump_content(content))
+    logo = content.logo.path if content.logo else None
+    inputs = renderer_inputs(renderer, content.vertical, logo, [content.font.regular, content.font.bold])
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z, as conftest sets
+    target = tmp_path / "infographic.pptx"
+    assert build.render(MODULE, str(path), list(inputs), str(target), {}) is None
+    props = Presentation(io.BytesIO(target.read_bytes())).core_properties
+    assert props.created.replace(tzinfo=None) == dt.datetime(2026, 1, 1)
+    assert props.modified == props.created
+    assert props.title == content.infographic.title
+    assert props.language == content.lang
+    # Without SOURCE_DATE_EPOCH (no ``date`` option) the date is fixed, never the clock.
+    plain = Presentation(io.BytesIO(renderer.render(make_context(MODULE, content)))).core_properties
+    assert plain.created.replace(tzinfo=None) == dt.datetime(2000, 1, 1)
+
+
 def test_svg_to_png_is_deterministic_and_transparent():
     svg = (ROOT / "templates/icons/healthcare.svg").read_bytes()
     png = svg_to_png(svg, 128)

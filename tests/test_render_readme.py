@@ -89,3 +89,32 @@ def test_control_characters_are_dropped():
     body = text(readme.render(make_context(MODULE, content)))
     assert "\x1b" not in body and "\x07" not in body
     assert HOSTILE in body
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+@pytest.mark.parametrize("platform", sorted(mail.PLATFORMS))
+def test_says_the_footer_address_is_the_profiles(tmp_path, platform, locale):
+    edits = {"locales": ["en", "es"], "email.platform": platform,
+             "contact.postal_address": {"en": "Acme Clinic\n12 Elm Street", "es": "Clínica Acme\nCalle Olmo 12"}}
+    data, content = render(MODULE, tmp_path, edits, locale=locale)
+    body = text(data)
+    flat = " ".join(body.split())
+    lines = [line.strip() for line in body.split("\n")]
+    tokens = mail.PLATFORMS[platform]
+    if tokens.address_required:
+        assert content.readme["address_platform"] in flat and "12 Elm Street" not in body
+        assert all(token in lines for token in tokens.html_tokens() + tokens.text_tokens())
+        return
+    assert content.readme["address_from_profile"] in flat
+    assert "\n".join(f"    {line}" for line in content.postal_address) in body
+    assert all(token in lines for token in tokens.html_tokens(address=False) + tokens.text_tokens(address=False))
+    address_tokens = set(tokens.html_tokens() + tokens.text_tokens())
+    address_tokens -= set(tokens.html_tokens(address=False) + tokens.text_tokens(address=False))
+    assert not address_tokens & set(lines)
+    assert content.readme["address_token"] not in flat
+
+
+def test_without_an_address_says_how_to_add_one(tmp_path):
+    data, content = render(MODULE, tmp_path)
+    flat = " ".join(text(data).split())
+    assert content.readme["address_token"] in flat and content.readme["address_from_profile"] not in flat

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from tests.pipeline_support import COPIED, doit
+from tests.pipeline_support import copy_project, doit
 from visitkit import build, richtext
 from visitkit import content as content_mod
 from visitkit.profile import Policies, Profile, load_profile
@@ -388,14 +388,7 @@ def test_an_edit_after_a_successful_load_is_checked_again(project: Path):
 
 def test_build_shows_shared_problems_as_lines_naming_the_shared_file(tmp_path: Path):
     """End to end: a broken locale and a broken template, used by two organisations."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in COPIED:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, project / name)
+    project = copy_project(tmp_path / "project")
     profile = project / "org_profiles/brightside-hardware.yaml"
     text = profile.read_text(encoding="utf-8")
     profile.write_text(re.sub(r"(?m)^locales: \[en\]$", "locales: [en, es]", text), encoding="utf-8")

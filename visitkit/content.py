@@ -180,6 +180,7 @@ class Content(Model):
     phone: str | None
     email: str | None
     social: tuple[Social, ...]
+    postal_address: tuple[str, ...] = ()  # contact.postal_address for this locale, one item per line; () without
     faq: Faq
     infographic: Infographic
     campaign: Campaign
@@ -317,6 +318,7 @@ def build_content(
         phone=profile.contact.phone,
         email=profile.contact.email,
         social=tuple(Social(name=k, url=v) for k, v in profile.contact.social.items()),
+        postal_address=tuple(filter(None, (_local(profile.contact.postal_address, locale) or "").split("\n"))),
         faq=Faq(
             title=composer.line(faq_src["title"]),
             intro=composer.parts(faq_src["intro"]),

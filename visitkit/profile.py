@@ -47,6 +47,7 @@ from visitkit.profile_values import (  # noqa: F401 - this module's API
     EmailAddress,
     FontFamily,
     LocaleCode,
+    LocalLines,
     LocalText,
     Markdown,
     PhoneNumber,
@@ -125,6 +126,10 @@ class Contact(Strict):
     """Email address clients can write to."""
     social: dict[ShortText, WebUrl] = {}
     """Social media accounts that take bookings: name → URL (e.g. ``Facebook: https://…``)."""
+    postal_address: LocalLines | None = None
+    """The organisation's postal address, one line per line (localizable plain text, at most 300 characters):
+    printed in the email footer (anti-spam laws require a real one) and README.txt. Without it the footer keeps
+    the email platform's own address token or placeholder; HubSpot, which requires its tokens, always keeps them."""
 
 
 class Policies(Strict):

@@ -1,7 +1,7 @@
 """Profile values: the checked types the schema (visitkit/profile.py) declares its fields with.
 
 Colours, URLs, phone numbers, email addresses, font family names, one-line text and
-Markdown-subset prose (control characters, every link it makes), and localizable text:
+multi-line plain text, Markdown-subset prose (control characters, every link it makes), and localizable text:
 ``{en: …, es: …}``, or one string that stands for each of the profile's locales. Each check
 raises a ``PydanticCustomError`` whose message is already ``expected …, got …``; the error
 report (visitkit/profile_errors.py) puts the file, line and field in front of it.
@@ -64,6 +64,7 @@ def describe(value: Any) -> str:
 # (U+200D, U+202E…) are legitimate in real names and are allowed: every output escapes them as text.
 BAD_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 _BAD_IN_PROSE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")  # \t and \n allowed
+_BAD_IN_LINES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")  # \n allowed
 
 
 def _control_error(value: str, match: re.Match[str], what: str) -> PydanticCustomError:
@@ -89,6 +90,18 @@ def _line(value: str) -> str:
         raise _control_error(value, bad, "one line of text")
     _require_visible(value)
     return value
+
+
+def _lines(value: str) -> str:
+    """Plain text of one or more lines (a postal address): no control characters but the line break.
+
+    Each line is stripped and blank lines are dropped, so the outputs can show one line per line.
+    """
+    bad = _BAD_IN_LINES.search(value)
+    if bad:
+        raise _control_error(value, bad, "lines of text")
+    _require_visible(value)
+    return "\n".join(line.strip() for line in value.split("\n") if line.strip())
 
 
 def colour(value: Any) -> Any:
@@ -290,6 +303,7 @@ Colour = Annotated[str, AfterValidator(colour), Field(json_schema_extra={"patter
 WebUrl = Annotated[str, AfterValidator(_web_url), Field(json_schema_extra={"format": "uri"})]
 Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_line)]
 ShortText = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_line)]
+Lines = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_lines)]
 Markdown = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_prose)]
 PhoneNumber = Annotated[str, AfterValidator(_phone)]
 EmailAddress = Annotated[str, AfterValidator(_email)]
@@ -299,3 +313,5 @@ Prose = Annotated[dict[str, Markdown], EveryLocale()]
 """Localizable prose: one string for every locale, or a mapping ``{en: …, es: …}``."""
 LocalText = Annotated[dict[str, Text], EveryLocale()]
 """Localizable one-line text, likewise."""
+LocalLines = Annotated[dict[str, Lines], EveryLocale()]
+"""Localizable plain text of several lines (no Markdown: shown exactly as typed, one line per line), likewise."""

@@ -68,7 +68,7 @@ def render(context: RenderContext) -> bytes:
         thumb={"width": width, "height": height},
         button_width=_button_width(content.campaign.button.label),
         preheader_fill=PREHEADER_FILL,
-        address_html=Markup("<br>\n").join(Markup(line) for line in tokens.address_html.split("\n")),
+        address_html=mail.address_html(content),
         unsubscribe_html=unsubscribe,
     )
     inlined = _inliner().inline(page.strip())

@@ -2,7 +2,8 @@
 
 Every link is written out in full (``text <URL>``), lines are wrapped at 72
 columns (a URL is never broken), and the footer carries the platform's
-unsubscribe and postal-address tokens, like the HTML part.
+unsubscribe token and the profile's postal address (else the platform's
+address token), like the HTML part.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ def render(context: RenderContext) -> bytes:
         labels=content.labels,
         faq_url=mail.asset_url(content, outputs.name_of("faq")),
         downloads=downloads,
-        # Markup: our own tokens are the only text the defusing leaves alone.
+        # Markup: our own tokens are the only text the defusing leaves alone. The profile's postal address
+        # (plain text, defused when printed) replaces the address token when given.
+        postal_address=mail.postal_address(content),
         address=Markup(tokens.address_text),
         unsubscribe=Markup(tokens.unsubscribe_text),
     )

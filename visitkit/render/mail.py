@@ -1,7 +1,9 @@
 """Shared by the email renderers (email.html, email.txt), the resources pages and the README.
 
 - ``PLATFORMS``: each email platform's unsubscribe and postal-address tokens, for
-  the HTML and the plain-text part.
+  the HTML and the plain-text part; ``postal_address``/``address_html``: the footer's
+  postal address, the profile's ``contact.postal_address`` when given (unless the
+  platform requires its own address tokens), else the platform's address token.
 - ``defuse``/``defuse_url``: profile text must never become a merge tag. Email
   platforms run their own template language over the message (HubSpot's HubL can
   read contact data), so ``{{``, ``{%``, ``*|`` and ``[name]`` in an organisation's
@@ -39,14 +41,15 @@ class Tokens:
     address_html: str  # the postal address in email.html
     unsubscribe_text: str  # the unsubscribe link in email.txt
     address_text: str  # the postal address in email.txt
+    address_required: bool = False  # the platform refuses a template without its address tokens: they always stay
 
-    def html_tokens(self) -> list[str]:
-        """The literal strings a platform looks for in email.html."""
+    def html_tokens(self, address: bool = True) -> list[str]:
+        """The literal strings a platform looks for in email.html (``address``: with the address tokens)."""
         unsubscribe = self.unsubscribe_href or f"<{self.unsubscribe_element}"
-        return [unsubscribe, *self.address_html.split("\n")]
+        return [unsubscribe, *(self.address_html.split("\n") if address else ())]
 
-    def text_tokens(self) -> list[str]:
-        return [self.unsubscribe_text, *self.address_text.split("\n")]
+    def text_tokens(self, address: bool = True) -> list[str]:
+        return [self.unsubscribe_text, *(self.address_text.split("\n") if address else ())]
 
 
 _HUBSPOT_ADDRESS = "\n".join(
@@ -65,8 +68,9 @@ PLATFORMS: dict[str, Tokens] = {
     "mailchimp": Tokens("Mailchimp", "*|UNSUB|*", None, "*|HTML:LIST_ADDRESS_HTML|*", "*|UNSUB|*",
                         "*|LIST:ADDRESSLINE|*"),
     # HubSpot refuses to publish a coded email template without an unsubscribe link and the company address.
+    # So its tokens stay even when the profile gives a postal address (HubSpot prints the one in its settings).
     "hubspot": Tokens("HubSpot", "{{ unsubscribe_link }}", None, _HUBSPOT_ADDRESS, "{{ unsubscribe_link }}",
-                      _HUBSPOT_ADDRESS),
+                      _HUBSPOT_ADDRESS, address_required=True),
     # Campaign Monitor turns <unsubscribe>…</unsubscribe> into a link (HTML) and [unsubscribe] into its URL
     # (text). It has no postal-address tag: the sender types the address over the placeholder.
     "campaign_monitor": Tokens("Campaign Monitor", None, "unsubscribe", ADDRESS_PLACEHOLDER, "[unsubscribe]",
@@ -128,6 +132,26 @@ def environment(assets: Mapping[str, bytes], autoescape: bool = True) -> jinja2.
         ("defuse_url", defuse_url),
     )
     return jinja_environment(template_sources(assets), autoescape, finalize, filters)
+
+
+# ----------------------------------------------------------- postal address
+
+
+def postal_address(content: Content) -> tuple[str, ...]:
+    """The lines of the profile's ``contact.postal_address`` the footer shows instead of the platform's address
+    token; () without one, or on a platform that requires its own address tokens (HubSpot)."""
+    return () if PLATFORMS[content.email_platform].address_required else content.postal_address
+
+
+def address_html(content: Content) -> Any:
+    """The footer's postal address in email.html (Markup): the profile's lines, escaped and defused, joined
+    with ``<br>``; without them, the platform's address token."""
+    from markupsafe import Markup, escape
+
+    lines = [escape(defuse(line)) for line in postal_address(content)]
+    if not lines:
+        lines = [Markup(line) for line in PLATFORMS[content.email_platform].address_html.split("\n")]
+    return Markup("<br>\n").join(lines)
 
 
 # ------------------------------------------------------------------ assets

@@ -3,7 +3,8 @@
 Same design as the PDF infographic, from the same design tokens (``render/design.py``): a
 diagonal brand gradient header with the logo on a white plate and the vertical's line icon, a
 big title, numbered steps, call-to-action buttons, help and contact lines and a footer. Every
-element is a real text box or shape, so the organisation can edit it.
+element is a real text box or shape, so the organisation can edit it; the headline is the slide's
+title placeholder, so PowerPoint's accessibility checker and screen readers find a slide title.
 
 Brand colours and the brand font go into the slide master's *theme*; shapes and text refer to
 theme colours, so re-colouring the theme in PowerPoint keeps the design consistent. PowerPoint
@@ -12,7 +13,8 @@ here, with the real font files, and shrunk step-wise until its wrapped lines fit
 
 This module runs the stages of ``render/slide/``: measure (``text``) → lay out (``layout``) →
 draw (``draw``) → package (``package``). The output is byte-reproducible: fixed document
-properties and a re-zipped package with fixed timestamps.
+properties (dated from SOURCE_DATE_EPOCH via the ``date`` option, else 2000-01-01) and a
+re-zipped package with fixed timestamps.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def render(context: RenderContext) -> bytes:
     # 3. draw: the brand theme, then every item as a shape, picture or text box
     prs = package.presentation(content.page_size)
     draw.patch_theme(prs, content)
-    slide = package.blank_slide(prs)
+    slide = package.title_slide(prs)
     draw.Painter(content, slide).paint(items, logo_png, draw.icon_png(context))
     # 4. package: fixed properties, reproducible zip
     return package.save(prs, content, context.options.get("date"))

@@ -3,7 +3,8 @@
 Written for the organisation's web and email teams in the locale's language
 (copy in ``sources/<locale>/readme.yaml``): every file of the folder, the email's
 subject and preview text, where its images are expected, the footer tokens of
-the chosen platform, import steps for each platform, and the build's warnings.
+the chosen platform (the profile's postal address instead of the address token
+when it gives one), import steps for each platform, and the build's warnings.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def render(context: RenderContext) -> bytes:
         email_files=_listed(context, "email"),
         fragment_base=mail.asset_url(content, ""),
         tokens=mail.PLATFORMS[content.email_platform],
+        postal_address=mail.postal_address(content),
         platforms=list(mail.PLATFORMS),
     )
     lines = [line.rstrip() for line in body.strip().split("\n")]

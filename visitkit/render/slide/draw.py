@@ -32,6 +32,7 @@ NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
 }
+TITLE = "Title"  # the item drawn as the slide's title placeholder (the headline)
 _DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 _DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 
@@ -79,7 +80,10 @@ class Painter:
                 continue
             if item.kind == "text":
                 box = _slack(box, item.paras[0].align if item.paras else "l", self.c.dir == "rtl")
-                shape = self.slide.shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
+                if item.name == TITLE and self.slide.shapes.title is not None:
+                    shape = self.title(box)
+                else:
+                    shape = self.slide.shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
                 shape.name = item.name
                 self.text(shape.text_frame, item.paras)
                 continue
@@ -110,6 +114,29 @@ class Painter:
         if radius:
             shape.adjustments[0] = min(0.5, radius / max(0.01, min(box.w, box.h)))
         _unstyle(shape)
+        return shape
+
+    def title(self, box: Box) -> Any:
+        """The layout's title placeholder, made to look exactly like the text box it replaces.
+
+        A real ``<p:ph type="title"/>`` is what PowerPoint's accessibility checker (and screen
+        readers, and the outline view) take as the slide title. It gets the text box's place and
+        z-order (drawn now, over the header drawn before it), a plain rectangle with no fill, and
+        ``noAutofit``, since otherwise it inherits the master title's ``normAutofit``; ``text``
+        sets the insets, anchor, wrapping and every run's font, size and colour explicitly.
+        """
+        from lxml import etree
+
+        shape = self.slide.shapes.title
+        shape.left, shape.top, shape.width, shape.height = _emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h)
+        sp = shape._element
+        tree = sp.getparent()
+        tree.remove(sp)
+        tree.insert_element_before(sp, "p:extLst")  # on top of everything drawn so far
+        sp_pr = sp.spPr
+        geom = etree.SubElement(sp_pr, qn("a:prstGeom"), prst="rect")
+        etree.SubElement(geom, qn("a:avLst"))
+        etree.SubElement(sp_pr, qn("a:noFill"))
         return shape
 
     def polygon(self, points: Sequence[tuple[float, float]], name: str) -> Any:
@@ -161,6 +188,10 @@ class Painter:
         body_pr.set("anchor", anchor)
         for old in body_pr.findall("a:*", NS):  # no autofit: the text is sized here
             body_pr.remove(old)
+        if body_pr.getparent().getparent().find("p:nvSpPr/p:nvPr/p:ph", NS) is not None:
+            from lxml import etree
+
+            etree.SubElement(body_pr, qn("a:noAutofit"))  # explicitly, or a placeholder inherits autofit
         frame.clear()
         rtl = self.c.dir == "rtl"
         for index, para in enumerate(paras):

@@ -1,10 +1,15 @@
 """Slide stage 4, packaging: the presentation around the slide, its properties and reproducible bytes.
 
 ``presentation`` starts from python-pptx's default deck, scaled to the page size (python-pptx
-does not rescale the master and layouts); ``save`` sets fixed core and app properties (title,
-author, language, the ``date`` option or a fixed date: never the clock), drops the stock
-thumbnail and printer settings, and re-zips the package with ``zipfiles.reproducible_zip`` so
-that the same content always gives the same bytes.
+does not rescale the master and layouts); ``title_slide`` adds the one slide with a real title
+placeholder; ``save`` sets fixed core and app properties (title = the headline, author,
+language = the content's lang, dates), drops the stock thumbnail and printer settings, and
+re-zips the package with ``zipfiles.reproducible_zip`` so that the same content always gives
+the same bytes.
+
+Dates are never the clock: created/modified are the ``date`` option, which the build
+(``build.render``) sets from SOURCE_DATE_EPOCH when that is set; without it they are the fixed
+FIXED_DATE (2000-01-01), so that renders stay byte-reproducible.
 """
 
 from __future__ import annotations
@@ -35,14 +40,28 @@ def presentation(page_size: str) -> Any:
     return prs
 
 
-def blank_slide(prs: Any) -> Any:
-    blank = next(lay for lay in prs.slide_layouts if lay.name == "Blank")
-    return prs.slides.add_slide(blank)
+def title_slide(prs: Any) -> Any:
+    """An empty slide on the "Title Only" layout: just its title placeholder (``slide.shapes.title``).
+
+    The painter puts the headline into that placeholder, so PowerPoint's accessibility checker
+    and screen readers find a slide title; any other placeholder is removed.
+    """
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    layout = next(lay for lay in prs.slide_layouts if lay.name == "Title Only")
+    slide = prs.slides.add_slide(layout)
+    for shape in list(slide.placeholders):
+        if shape.placeholder_format.type != PP_PLACEHOLDER.TITLE:
+            shape.element.getparent().remove(shape.element)
+    return slide
 
 
 def save(prs: Any, content: Content, date: Any = None) -> bytes:
-    """The package's bytes: fixed properties (dated ``date``, else FIXED_DATE), then the same parts
-    re-zipped with fixed dates and order."""
+    """The package's bytes: fixed properties, then the same parts re-zipped with fixed dates and order.
+
+    ``date`` (an ISO date or date-time, from SOURCE_DATE_EPOCH via the build) dates the document;
+    without it the date is the fixed FIXED_DATE, never the clock (reproducible bytes).
+    """
     _properties(prs, content, str(date or FIXED_DATE))
     out = io.BytesIO()
     prs.save(out)
