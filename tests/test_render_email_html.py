@@ -118,7 +118,7 @@ def test_without_assets_base_url_there_are_no_images(tmp_path):
     data, content = render(MODULE, tmp_path)
     root = parse_document(data)
     assert root.xpath("//img") == [] and b"<img" not in data
-    assert text_of(root.xpath("//*[contains(@class, 'vk-wordmark')]")[0]) == content.name
+    assert text_of(root.xpath("//*[contains(@class, 'vk-wordmark')]")[0]) == content.short_name
     assert not [h for h in root.xpath("//a/@href") if "infographic" in h]
     assert "assets_base_url is not set: email.html uses no images" in " ".join(w.text for w in content.warnings)
 
@@ -162,7 +162,9 @@ def test_size_limit_with_a_long_name(tmp_path, locale):
 
 def test_hostile_text_is_escaped_and_defused(tmp_path):
     name = HOSTILE + " " + MERGE_TAGS
-    data, content = render(MODULE, tmp_path, {**HOSTED, "name": name, "email.platform": "mailchimp"})
+    short = '<b>&"x"</b> *|EMAIL|* [firstname]'  # the eyebrow shows the short name (at most 40 characters)
+    edits = {**HOSTED, "name": name, "short_name": short, "email.platform": "mailchimp"}
+    data, content = render(MODULE, tmp_path, edits)
     source = data.decode()
     assert "<script" not in source
     for tag in ("{{ contact", "{%", "*|EMAIL|*", "[firstname]", "<unsubscribe>"):
@@ -170,7 +172,7 @@ def test_hostile_text_is_escaped_and_defused(tmp_path):
     root = parse_document(data)
     assert root.xpath("//unsubscribe") == []
     shown = text_of(root.xpath("//*[contains(@class, 'vk-eyebrow')]")[0]).replace(mail.WORD_JOINER, "")
-    assert shown == " ".join(name.split())
+    assert shown == short
     # Our own tokens are the only live ones.
     assert source.count("*|UNSUB|*") == 1 and "*|HTML:LIST_ADDRESS_HTML|*" in source
 
@@ -261,3 +263,11 @@ def test_one_main_landmark_around_the_message_not_the_footer(hosted):
     assert main.tag == "div" and main.xpath(".//h1") and main.xpath(".//a[contains(@class, 'vk-btn')]")
     assert not main.xpath(".//*[contains(@class, 'vk-footer')]")
     assert root.xpath("//td[contains(@class, 'vk-footer-cell')]")
+
+
+def test_tight_places_use_the_short_name(tmp_path):
+    long_name = "The Greater Riverside Regional Community Health and Wellbeing Cooperative Society"
+    data, content = render(MODULE, tmp_path, {**HOSTED, "name": long_name, "short_name": "Riverside Health"})
+    root = parse_document(data)
+    eyebrow = text_of(root.xpath("//*[contains(@class, 'vk-eyebrow')]")[0]).replace(mail.WORD_JOINER, "")
+    assert eyebrow == "Riverside Health" and content.name == long_name

@@ -319,3 +319,10 @@ def test_templates_load_only_from_the_context_assets():
         b'<main id="vk-main">', b'<main id="vk-main" data-edited="yes">'
     )
     assert b'data-edited="yes"' in faq_page.render(RenderContext(content=content, assets=edited))
+
+
+def test_the_eyebrow_uses_the_short_name(tmp_path):
+    long_name = "The Greater Riverside Regional Community Health and Wellbeing Cooperative Society"
+    data, _ = render(MODULE, tmp_path, {"name": long_name, "short_name": "Riverside Health"})
+    eyebrow = parse_document(data).xpath("//*[contains(@class, 'vk-eyebrow')]")
+    assert [text_of(e) for e in eyebrow] == ["Riverside Health"]
