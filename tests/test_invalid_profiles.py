@@ -186,13 +186,18 @@ def test_a_profile_that_is_a_folder_or_has_a_newline_in_its_name(tmp_path: Path)
     assert len(caught.value.lines) == 1
 
 
-def test_deep_nesting_is_refused_before_libyaml_composes_it(tmp_path: Path):
-    """libyaml's composer recurses: 100 000 nested brackets used to crash the interpreter."""
+def _refusal(tmp_path: Path, text: str) -> list[str]:
+    """The lines a profile holding ``text`` is refused with."""
     path = tmp_path / "acme.yaml"
-    path.write_text("name: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    path.write_text(text)
     with pytest.raises(ProfileError) as caught:
         load_profile(path, LOCALES, display="org_profiles/acme.yaml")
-    assert caught.value.lines == [
+    return caught.value.lines
+
+
+def test_deep_nesting_is_refused_before_libyaml_composes_it(tmp_path: Path):
+    """libyaml's composer recurses: 100 000 nested brackets used to crash the interpreter."""
+    assert _refusal(tmp_path, "name: " + "[" * 100_000 + "]" * 100_000 + "\n") == [
         "org_profiles/acme.yaml:1:26: YAML error: nesting deeper than 20 levels is not allowed in profiles"
     ]
 
@@ -227,11 +232,7 @@ def test_deep_nesting_is_one_line_whichever_parser_stops_first(
     if parser == "without-a-limit":
         monkeypatch.setattr(profile_file, "_UniqueKeyLoader", profile_file._PurePythonLoader)
     text, where = _DEEP[case]
-    path = tmp_path / "acme.yaml"
-    path.write_text(text)
-    with pytest.raises(ProfileError) as caught:
-        load_profile(path, LOCALES, display="org_profiles/acme.yaml")
-    assert caught.value.lines == [
+    assert _refusal(tmp_path, text) == [
         f"org_profiles/acme.yaml:{where}: YAML error: nesting deeper than 20 levels is not allowed in profiles"
     ]
 
@@ -240,11 +241,7 @@ def test_a_parsers_own_nesting_limit_is_reported_in_our_words(tmp_path: Path, mo
     """When every parser at hand stops before the 21st level's event, the line names where it stopped."""
     monkeypatch.setattr(profile_file, "_UniqueKeyLoader", _ParserWithItsOwnLimit)
     monkeypatch.setattr(profile_file, "_PurePythonLoader", _ParserWithItsOwnLimit)
-    path = tmp_path / "acme.yaml"
-    path.write_text("name: " + "[" * 1_200 + "]" * 1_200 + "\n")
-    with pytest.raises(ProfileError) as caught:
-        load_profile(path, LOCALES, display="org_profiles/acme.yaml")
-    assert caught.value.lines == [
+    assert _refusal(tmp_path, "name: " + "[" * 1_200 + "]" * 1_200 + "\n") == [
         "org_profiles/acme.yaml:1:107: YAML error: nesting deeper than 20 levels is not allowed in profiles"
     ]
 

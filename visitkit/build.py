@@ -7,7 +7,6 @@ then renamed into place, so no reader ever sees a partial file.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import importlib
 import os
 import resource
@@ -20,8 +19,8 @@ from typing import Any
 
 from doit.exceptions import TaskFailed
 
+from visitkit import outcome, sources
 from visitkit import profile as profile_mod
-from visitkit import sources
 from visitkit.content import build_content, dump_content, load_content
 from visitkit.render import RenderContext
 
@@ -139,9 +138,8 @@ def render(
     """Run one renderer on one content model; ``inputs`` are project-relative files."""
     renderer = importlib.import_module(module)
     assets = {name: Path(name).read_bytes() for name in inputs}
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        # Dates shown in outputs (the PowerPoint file's properties) come from here, never the clock.
-        stamp = datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.UTC)
+    stamp = outcome.source_date()
+    if stamp:  # dates shown in outputs (the PowerPoint file's properties) come from here, never the clock
         options = {"date": stamp.replace(tzinfo=None).isoformat(), **options}
     context = RenderContext(content=load_content(Path(content_path)), assets=assets, options=options)
     try:

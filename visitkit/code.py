@@ -125,18 +125,7 @@ def _module_name(path: str) -> str:
 
 def versions(distributions: tuple[str, ...]) -> dict[str, str]:
     """Installed version of each distribution ("absent" when it is not installed)."""
-    return {name: version(name) for name in distributions}
-
-
-@functools.cache
-def version(distribution: str) -> str:
-    """One distribution's installed version: its metadata is read once per run (many recipes share it)."""
-    import importlib.metadata
-
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return "absent"
+    return {name: snapshot.installed_version(name) for name in distributions}
 
 
 @functools.cache

@@ -21,8 +21,8 @@ from visitkit import outcome
 _SHARD_REPORT = re.compile(r"\.doit-shard-(\d+)-of-(\d+)\.json")
 
 
-def shard_reports(build: Path, shards: int | None) -> tuple[list[Path], list[Path]]:
-    """The reports of shards 1…N to merge, and the other reports found (ignored).
+def shard_reports(build: Path, shards: int | None) -> tuple[list[Path], list[Path], int]:
+    """The reports of shards 1…N to merge, the other reports found (ignored), and N.
 
     Without ``shards``, N is the shard count of the newest shard report.
     """
@@ -32,23 +32,21 @@ def shard_reports(build: Path, shards: int | None) -> tuple[list[Path], list[Pat
         newest = max((p for p, m in sharded.items() if m), key=lambda p: p.stat().st_mtime_ns, default=None)
         shards = int(sharded[newest][2]) if newest else 0
     kept = [p for p, m in sharded.items() if m and int(m[2]) == shards and 1 <= int(m[1]) <= shards]
-    return kept, [p for p in found if p not in kept]
+    return kept, [p for p in found if p not in kept], shards
 
 
 def merge(build: Path, shards: int | None = None) -> tuple[dict, list[Path], list[int]]:
     """Write the combined report and index; return it, the ignored reports and the missing shards."""
-    kept, ignored = shard_reports(build, shards)
+    kept, ignored, count = shard_reports(build, shards)
     organisations: dict = {}
     run = up_to_date = 0
-    present = set()
     for path in kept:
         report = outcome.load(path)
-        present.add(tuple(report.get("shard") or ()))
         organisations.update(report.get("organisations", {}))
         run += report.get("run", 0)
         up_to_date += report.get("up_to_date", 0)
-    count = shards or (int(_SHARD_REPORT.fullmatch(kept[0].name)[2]) if kept else 0)
-    missing = [i for i in range(1, count + 1) if (i, count) not in present]
+    present = {int(_SHARD_REPORT.fullmatch(p.name)[1]) for p in kept}
+    missing = [i for i in range(1, count + 1) if i not in present]
     combined = outcome.summarise(organisations, run=run, up_to_date=up_to_date, shard=None)
     combined["shards"] = len(kept)
     outcome.write_site(combined, outcome.read_manifests(build), build)

@@ -31,15 +31,15 @@ SHARED_PREFIXES = ("templates/", "sources/")
 SHOWN_ERRORS = 5  # error lines per organisation in the end-of-build summary; the rest are counted
 
 
+def source_date() -> datetime.datetime | None:
+    """The date reproducible builds use instead of the clock: ``SOURCE_DATE_EPOCH``, when set (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch.isdigit() else None
+
+
 def now() -> str:
     """The time of this build, UTC, to the second (``SOURCE_DATE_EPOCH`` when set, for reproducible tests)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    moment = (
-        datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-        if epoch.isdigit()
-        else datetime.datetime.now(datetime.UTC)
-    )
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (source_date() or datetime.datetime.now(datetime.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def report_path(state_file: str, shard: tuple[int, int] | None) -> Path:

@@ -25,6 +25,7 @@ doit considers done (``forget``, ``ignore``, ``clean``…: visitkit/loader.py).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -107,17 +108,15 @@ def drop(state_file: str) -> None:
     _path(state_file).unlink(missing_ok=True)
 
 
-def _versions(recorded: dict[str, str] | None) -> dict[str, str]:
-    """The installed versions of the libraries the record lists."""
+@functools.cache
+def installed_version(distribution: str) -> str:
+    """One distribution's installed version ("absent" when it is not installed), read once per run."""
     import importlib.metadata
 
-    found = {}
-    for name in recorded or {}:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            found[name] = "absent"
-    return found
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
 
 
 class Record:
@@ -155,7 +154,7 @@ class Record:
         if not os.path.exists(state_file) or record.get("listing") != _listing():
             return Changes()
         versions = record.get("versions")
-        if versions is None or versions != _versions(versions):
+        if versions is None or any(installed_version(name) != v for name, v in versions.items()):
             return Changes()  # a library that a renderer runs on was upgraded
         inputs, recorded = _inputs(), record["inputs"]
         profiles = {n for n in inputs if _org_of(n) and n.count("/") == 1}
