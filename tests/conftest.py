@@ -58,7 +58,7 @@ def make_context(module: str, content: Content, **options) -> RenderContext:
     renderer = importlib.import_module(module)
     options = {**planned_options(module, content), **options}
     logo = content.logo.path if content.logo else None
-    names = renderer_inputs(renderer, content.vertical, logo, [content.font.regular, content.font.bold])
+    names = renderer_inputs(renderer, content.icon, logo, [content.font.regular, content.font.bold])
     assets = {name: (ROOT / name).read_bytes() for name in names}
     return RenderContext(content=content, assets=assets, options=options)
 

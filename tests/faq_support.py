@@ -193,3 +193,28 @@ def empty_elements(root) -> list[str]:
 
 def style_text(root) -> str:
     return "\n".join(s.text_content() for s in root.iter("style"))
+
+
+REFERENCE_ATTRS = ("aria-labelledby", "aria-describedby", "aria-controls", "aria-owns", "aria-details",
+                   "aria-activedescendant", "aria-errormessage", "aria-flowto", "for", "headers", "list", "form")
+
+
+def internal_references(root) -> list[tuple[str, str]]:
+    """Every (attribute, id) an element of ``root`` points at: ``href="#…"`` and the id-list attributes."""
+    found = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        href = element.get("href")
+        if href and href.startswith("#"):
+            found.append(("href", href[1:]))
+        for attr in REFERENCE_ATTRS:
+            found += [(attr, target) for target in (element.get(attr) or "").split()]
+    return found
+
+
+def example_contents() -> list[Content]:
+    """The content of every example organisation in every locale it builds."""
+    from visitkit import tasks
+
+    return [make_content(org.id, locale) for org in tasks.scan()[0] for locale in org.locales]

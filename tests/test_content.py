@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 import shutil
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ LOCALES = sorted(available_locales(SOURCES))
 VERTICALS = ("healthcare", "financial", "retail", "generic")
 EXAMPLES = sorted(p.stem for p in (ROOT / "org_profiles").glob("*.yaml"))
 # Answers written entirely by us: they need nothing but the required fields.
-READY_QUESTIONS = ["what-is-a-virtual-appointment", "how-does-it-work", "how-do-i-book",
+READY_QUESTIONS = ["what-is-a-virtual-appointment", "how-does-it-work", "how-do-i-book", "who-can-i-book-with",
                    "what-equipment-do-i-need", "how-do-i-join"]
 CORE_STEPS = ["book", "confirm", "join", "wait", "meet"]
 # Step bodies go on a one-page infographic; translations may run ~25% longer.
@@ -376,3 +377,177 @@ def test_profile_values_never_become_markup(tmp_path, locale):
     assert name in intro
     assert "https://evil.example" not in hrefs_of(content)
     assert all(not run.strong and not run.em for b in content.faq.intro for item in b.items for run in item)
+
+
+def question(content: Content, question_id: str):
+    return next((q for s in content.faq.sections for q in s.questions if q.id == question_id), None)
+
+
+# ------------------------------------------------------------------ every answer answers its question
+
+# Where to say it and how: each optional field a question's answer may use (org prose is marked so that it can be
+# told from our own sentences).
+OPTIONAL = {
+    "how-is-it-different": {"policies__service_differences": "ORG service.", "policies__fee_differences": "ORG fee."},
+    "how-does-payment-work": {"policies__payment_methods": ["ORG card"], "links__billing": "https://acme.example/pay"},
+    "cancel-or-reschedule": {"links__cancellation_policy": "https://acme.example/cancel",
+                             "policies__cancellation_differences": "ORG cancel."},
+    "who-can-i-book-with": {"policies__staff_availability": "ORG staff."},
+    "what-equipment-do-i-need": {"policies__equipment": "ORG equipment."},
+    "how-do-i-join": {"extra_info": "ORG extra."},
+}
+# Answers that are the organisation's own text only: nothing of ours to add.
+ORG_ONLY = {"how-is-it-different"}
+
+
+def _combinations() -> list[tuple[str, tuple[str, ...]]]:
+    cases = []
+    for qid, fields in OPTIONAL.items():
+        names = sorted(fields)
+        for size in range(len(names) + 1):
+            cases += [(qid, combo) for combo in itertools.combinations(names, size)]
+    return cases
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(("qid", "given"), _combinations())
+def test_every_answer_answers_its_question_with_any_optional_data(tmp_path, locale, qid, given):
+    data = with_(MINIMAL, locales=[locale], **{name: OPTIONAL[qid][name] for name in given})
+    content = build(tmp_path, data, locale)
+    assert_clean(content)
+    found = question(content, qid)
+    if not given and qid not in READY_QUESTIONS:
+        assert found is None, "nothing to say: the question is left out"
+        return
+    assert found is not None
+    text = richtext.plain(list(found.answer))
+    for name in given:
+        value = OPTIONAL[qid][name]
+        if isinstance(value, list):
+            assert all(item in text for item in value)
+        elif value.startswith("https:"):
+            assert value in richtext.links(list(found.answer))
+        else:
+            assert value in text
+    if qid not in ORG_ONLY:
+        ours = [b for b in found.answer if "ORG" not in richtext.plain([b])]
+        assert ours, f"{qid} {given}: only the organisation's words, nothing of ours says how"
+        # Our own sentences end a sentence or lead into a list; none is cut short.
+        assert all(richtext.plain([b]).rstrip()[-1] in ".:?!。：？！" for b in ours if b.kind == "p")
+
+
+# How each locale's first sentence says "who meets online" (overlays say it like their base unless listed).
+ONLINE = {
+    "ar": "المواعيد الافتراضية", "de": "Videotermine", "en": "virtual appointments", "es": "por videollamada",
+    "fr": "en visio", "fr-CA": "rendez-vous virtuels", "he": "פגישות וידאו", "it": "in videochiamata",
+    "ja": "オンライン相談", "nl": "videoafspraken", "pl": "wizyty online", "pt": "atendimento virtual",
+    "zh-Hans": "视频咨询",
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("vertical", VERTICALS)
+@pytest.mark.parametrize("availability", [None, "Our children's team sees families in person only."])
+def test_who_can_i_book_with_says_who_meets_online(tmp_path, locale, vertical, availability):
+    """The profile's text often names only the exceptions: our first sentence says who meets online."""
+    data = with_(MINIMAL, vertical=vertical, locales=[locale], policies={"staff_availability": availability})
+    if availability is None:
+        data = with_(data, policies=None)
+    content = build(tmp_path, data, locale)
+    answer = question(content, "who-can-i-book-with").answer
+    first = richtext.plain([answer[0]])
+    online = ONLINE.get(locale) or ONLINE[locale.split("-")[0]]
+    assert content.terms["staff_plural"] in first and online in first
+    assert richtext.links([answer[0]]) == [MINIMAL["links"]["booking"]], "where to see them"
+    assert [richtext.plain([b]) for b in answer[1:]] == ([availability] if availability else [])
+
+
+# ------------------------------------------------------------------ the organisation's name
+
+LONG = "Cooperativa de Crédito y Ahorro del Valle Alto de los Ríos, Sociedad Cooperativa"
+SHORT = "Valle Alto"
+
+
+def mentions(text: str, full: str = LONG, short: str = SHORT) -> list[str]:
+    """Each mention of the organisation in ``text``, in order: "full" or "short"."""
+    pattern = f"({re.escape(full)})|({re.escape(short)})"  # the full name first: it may contain the short one
+    return ["full" if m.group(1) else "short" for m in re.finditer(pattern, text)]
+
+
+def running_text(blocks: tuple[Block, ...] | list[Block]) -> str:
+    return richtext.plain(list(blocks))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("waiting_room", [False, True])
+def test_full_name_first_then_short_name_in_each_document(tmp_path, locale, waiting_room):
+    data = with_(MINIMAL, name=LONG, short_name=SHORT, locales=[locale],
+                 features={"branded_waiting_room": waiting_room})
+    content = build(tmp_path, data, locale)
+    faq = running_text(content.faq.intro) + "\n" + "\n".join(
+        running_text(q.answer) for s in content.faq.sections for q in s.questions
+    )
+    email = running_text(content.campaign.intro) + "\n" + "\n".join(
+        running_text(q.answer) for q in content.campaign.questions
+    ) + "\n" + "\n".join(content.campaign.labels.values())
+    for document in (faq, email):
+        found = mentions(document)
+        assert found[0] == "full" and len(found) >= 2, found
+        assert set(found[1:]) == {"short"}, found
+    # Each document starts again: the email's first mention is the full name, although the FAQ named it already.
+    assert mentions(running_text(content.campaign.intro))[0] == "full"
+    # Labels several outputs share (titles, footers) keep the full name; {short} is the short one everywhere.
+    assert LONG in content.labels["page_title"] and SHORT in content.campaign.subject
+
+
+def test_without_a_short_name_every_mention_is_the_name(tmp_path):
+    content = build(tmp_path, with_(MINIMAL, name=LONG), "en")
+    text = running_text(content.faq.intro) + " ".join(running_text(q.answer) for q in content.campaign.questions)
+    assert mentions(text) and set(mentions(text)) == {"full"}
+
+
+def test_a_dropped_part_does_not_count_as_a_mention(tmp_path):
+    composer_data = with_(MINIMAL, name=LONG, short_name=SHORT)
+    content = build(tmp_path, composer_data, "en")
+    from visitkit.content import _Composer, _values
+    from visitkit.profile import Profile
+
+    profile = Profile.model_validate(composer_data)
+    composer = _Composer(profile, "en", _values(profile, "en", content.terms), {})
+    composer.start_document()
+    dropped = composer.parts([{"text": "{org} bills at [our page]({links.billing})."}])  # no billing link
+    kept = composer.parts([{"text": "About {org}."}, {"text": "Again {org}."}])
+    assert dropped == ()
+    assert mentions(running_text(kept)) == ["full", "short"]
+
+
+# ------------------------------------------------------------------ prose in its own language
+
+@pytest.mark.skipif(len(LOCALES) < 2, reason="needs two locales")
+def test_one_string_prose_keeps_the_default_locales_language(tmp_path):
+    data = with_(FULL, locales=["en", "es"], extra_info="Bring your card.",
+                 policies__payment_methods=["card", {"en": "cash", "es": "efectivo"}])
+    english, spanish = (build(tmp_path, data, code) for code in ("en", "es"))
+    extra = spanish.infographic.extra
+    assert [b.lang for b in extra] == ["en"] and richtext.plain(list(extra)) == "Bring your card."
+    assert [b.lang for b in english.infographic.extra] == [None], "on its own locale's page it needs no lang"
+    # Translated prose is in the page's language; our own copy too.
+    who = question(spanish, "who-can-i-book-with").answer
+    assert [b.lang for b in who] == [None, None]
+    assert all(b.lang is None for b in spanish.faq.intro)
+    # A list partly translated is not marked as a whole (its items are in both languages).
+    payment = question(spanish, "how-does-payment-work").answer
+    assert all(b.lang is None for b in payment)
+    # The default locale is the profile's first, whichever it is.
+    spanish_first = with_(data, locales=["es", "en"])
+    assert [b.lang for b in build(tmp_path, spanish_first, "en", org="es-first").infographic.extra] == ["es"]
+    assert [b.lang for b in build(tmp_path, spanish_first, "es", org="es-first").infographic.extra] == [None]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_one_call_to_action_wording_everywhere(tmp_path, locale):
+    """The email's button is the booking call to action of the web pages, the PDF and the slide."""
+    content = build(tmp_path, FULL, locale)
+    booking = content.infographic.ctas[0]
+    assert content.campaign.button == booking
+    assert booking.label == load_locale(SOURCES, locale)["infographic"]["cta"]["booking"]

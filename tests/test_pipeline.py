@@ -76,8 +76,8 @@ def test_renderer_edit_rebuilds_only_its_format(project: Path):
     with (project / "visitkit/render/pptx.py").open("a") as handle:
         handle.write("\n# an edit to the PowerPoint renderer\n")
     expected = set().union(*(rendered(org, locales, ["pptx"]) for org, locales in example_orgs().items()))
-    verticals = {org.vertical for org in tasks.scan()[0]}
-    expected |= {f"recipe:pptx-{vertical}" for vertical in verticals}  # the stamps of the renderer's code
+    icons = {org.icon for org in tasks.scan()[0]}
+    expected |= {f"recipe:pptx-{icon}" for icon in icons}  # the stamps of the renderer's code
     assert ran(doit(project)) == expected
 
 

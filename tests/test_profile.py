@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from visitkit import sources
 from visitkit.profile import Profile, ProfileError, json_schema, load_profile
 
 LOCALES = {"en", "es"}
@@ -374,8 +375,9 @@ def test_the_verticals_are_listed_once_where_planning_can_read_them():
 
 
 def test_example_profiles_are_valid():
+    shipped = sources.available_locales(ROOT / "sources")  # the examples use ar and ja too
     for path in sorted((ROOT / "org_profiles").glob("*.yaml")):
-        load_profile(path, LOCALES)
+        load_profile(path, shipped)
 
 
 def test_committed_json_schema_is_current():
@@ -393,6 +395,7 @@ def test_readme_documents_every_field():
 
     def paths(model: type[BaseModel], prefix: str = ""):
         for name, field in model.model_fields.items():
+            name = field.alias or name  # brand.from is the field from_ (a Python keyword)
             nested = [t for t in getattr(field.annotation, "__args__", (field.annotation,)) if isinstance(t, type)]
             sub = next((t for t in nested if issubclass(t, BaseModel)), None)
             if sub is not None and name != "font":
@@ -414,3 +417,69 @@ def test_an_unknown_key_that_looks_like_a_schema_label_is_named(profiles: Path, 
     assert errors(profiles, MINIMAL + f"'{key}': 1\n") == [f"org_profiles/acme.yaml:7: unknown key {key!r}"]
     nested = errors(profiles, MINIMAL.replace('  primary: "#0B6E4F"\n', f'  primary: "#0B6E4F"\n  \'{key}\': 1\n'))
     assert nested == [f"org_profiles/acme.yaml:5: brand: unknown key {key!r}"]
+
+
+# ------------------------------------------------------------------ brand choices: accent, icon, headline
+
+
+def test_brand_choices_default_to_the_vertical_and_the_primary(profiles: Path):
+    path = profiles / "acme.yaml"
+    path.write_text(MINIMAL)
+    profile = load_profile(path, LOCALES)
+    assert (profile.brand.accent, profile.brand.icon, profile.headline) == (None, None, None)
+
+
+def test_brand_choices_are_read(profiles: Path):
+    path = profiles / "acme.yaml"
+    path.write_text(MINIMAL.replace('  primary: "#0B6E4F"\n', '  primary: "#0B6E4F"\n  accent: "#1b3a5c"\n'
+                                    "  icon: dental\n") + "locales: [en, es]\nheadline:\n  en: Smile by video\n"
+                    "  es: Sonría por vídeo\n")
+    profile = load_profile(path, LOCALES)
+    assert profile.brand.accent == "#1B3A5C"  # colours are normalised like the others
+    assert profile.brand.icon == "dental"
+    assert profile.headline == {"en": "Smile by video", "es": "Sonría por vídeo"}
+
+
+@pytest.mark.parametrize(
+    ("addition", "expected"),
+    [
+        ("  icon: tooth\n", "org_profiles/acme.yaml:5: brand.icon: expected one of healthcare, dental, vision, "
+         "veterinary, pharmacy, financial, bank, insurance, retail, store, legal, education, government or generic, "
+         "got 'tooth'"),
+        ("  icon: Dental\n", "org_profiles/acme.yaml:5: brand.icon: expected one of healthcare, dental, vision, "
+         "veterinary, pharmacy, financial, bank, insurance, retail, store, legal, education, government or generic, "
+         "got 'Dental'"),
+        ("  accent: navy\n", "org_profiles/acme.yaml:5: brand.accent: expected a colour like #1A2B3C, got 'navy'"),
+        ("  accent: '#12345'\n",
+         "org_profiles/acme.yaml:5: brand.accent: expected a colour like #1A2B3C, got '#12345'"),
+    ],
+)
+def test_a_bad_brand_choice_is_one_line(profiles: Path, addition: str, expected: str):
+    text = MINIMAL.replace('  primary: "#0B6E4F"\n', '  primary: "#0B6E4F"\n' + addition)
+    assert errors(profiles, text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("x" * 61, "org_profiles/acme.yaml:7: headline: expected at most 60 characters, got 61"),
+        ("''", "org_profiles/acme.yaml:7: headline: expected text, got an empty value"),
+        ('"Smile\\nby video"', "org_profiles/acme.yaml:7: headline: expected one line of text without control "
+         "characters, got U+000A at character 6 of 'Smile\\nby video'"),
+    ],
+)
+def test_a_bad_headline_is_one_line(profiles: Path, headline: str, expected: str):
+    assert errors(profiles, MINIMAL + f"headline: {headline}\n") == [expected]
+
+
+def test_the_icons_are_listed_once_where_planning_can_read_them():
+    from typing import get_args
+
+    from visitkit.icons import ICONS
+    from visitkit.profile import Brand
+
+    (choices, _none) = get_args(Brand.model_fields["icon"].annotation)
+    assert get_args(choices) == ICONS
+    icon = json.loads(json_schema())["$defs"]["Brand"]["properties"]["icon"]
+    assert icon["anyOf"][0]["enum"] == list(ICONS)
+    assert all(name in icon["description"] for name in ICONS)  # the docstring names every choice

@@ -12,12 +12,36 @@ from lxml import etree
 from tests.conftest import make_content, make_context
 from tests.faq_support import HOSTILE, LONG_NAME, parse_document, render, text_of
 from visitkit.render import email_html, mail
+from visitkit.render.qr import readable_url
 
 MODULE = "visitkit.render.email_html"
 BASE = "https://toolkits.example.org/acme/"
 HOSTED = {"assets_base_url": BASE}
 # Merge-tag and template syntax of every platform, as an organisation might type it by mistake (or on purpose).
 MERGE_TAGS = "{{ contact.email }} {% if 1 %}x{% endif %} *|EMAIL|* [firstname] <unsubscribe>u</unsubscribe>"
+# 60 letters, no space: a compound word as German or Finnish prose may hold one.
+WORD = ("Donaudampfschifffahrtselektrizitaetenhauptbetriebswerkbauunterbeamten" * 2)[:60]
+LONG_URL = "https://www.virtual-appointments.acme-clinic.example/" + "booking-" * 12 + "start?from=newsletter"
+PROSE_URL = "https://www.help.acme-clinic.example/" + "joining-" * 12 + "guide/"  # a link printed as its URL
+PROSE = (
+    "policies.service_differences",
+    "policies.fee_differences",
+    "policies.staff_availability",
+    "policies.cancellation_differences",
+    "policies.equipment",
+    "extra_info",
+)
+LONG_EDITS = {
+    **{field: f"Before {WORD} after, and [{PROSE_URL}]({PROSE_URL})." for field in PROSE},
+    "policies.payment_methods": [WORD, "Cash"],
+    "name": "N" * 80,
+    "short_name": "S" * 40,
+    "brand.logo_alt": "L" * 80,  # shown in place of the logo where images are blocked
+    "assets_base_url": BASE,
+    "links.booking": LONG_URL,
+    "contact.email": "appointments.and.questions.for.our.clients@acme-clinic.example",
+    "locales": ["en", "es"],
+}
 
 
 def comments(root) -> list[str]:
@@ -36,18 +60,101 @@ def hosted(tmp_path_factory):
     return data, parse_document(data), content
 
 
-def test_single_column_presentation_tables(hosted):
+def declarations(element) -> dict[str, str]:
+    """An element's inline style as {property: value} (the last declaration of a property wins)."""
+    found = {}
+    for item in tinycss2.parse_blocks_contents(element.get("style") or "", skip_comments=True, skip_whitespace=True):
+        if item.type == "declaration":
+            found[item.lower_name] = tinycss2.serialize(item.value).strip()
+    return found
+
+
+def test_hybrid_tables_fluid_up_to_600_px(hosted):
     _, root, _ = hosted
     tables = root.xpath("//table")
     assert tables and all(t.get("role") == "presentation" for t in tables)
-    (container,) = root.xpath("//table[contains(@class, 'vk-container')]")
-    assert container.get("width") == "600" and "width: 600px" in container.get("style")
-    # Layout is tables: no grid, flex or floats anywhere.
+    for name in ("vk-container", "vk-footer"):
+        (table,) = root.xpath(f"//table[contains(@class, '{name}')]")
+        style = declarations(table)
+        assert table.get("width") == "100%" and (style["width"], style["max-width"]) == ("100%", "600px"), name
+    # Layout is tables and inline-blocks: no grid, flex or floats anywhere.
     for element in root.iter():
         style = element.get("style") or "" if isinstance(element.tag, str) else ""
         assert not re.search(r"display:\s*(flex|grid)|float:", style), style
-    # Outlook gets a fixed-width ghost table around the container.
-    assert any('<table role="presentation" width="600"' in (c or "") for c in comments(root))
+    # Outlook on Windows ignores max-width: it gets a 600 px ghost table around the container and the footer.
+    ghosts = [c for c in comments(root) if '<table role="presentation" width="600"' in (c or "")]
+    assert len(ghosts) == 1 and ghosts[0].startswith("[if mso]>")
+
+
+def test_no_fixed_width_wider_than_a_phone_outside_outlook_comments(hosted):
+    """What every client but Outlook reads (inline styles, width attributes) fits a 320 px phone by itself."""
+    _, root, _ = hosted
+    for element in root.find("body").iter():
+        if not isinstance(element.tag, str):
+            continue  # comments: Outlook's ghost tables are fixed on purpose
+        width = declarations(element).get("width", "")
+        assert not (width.endswith("px") and float(width[:-2]) > 200), etree.tostring(element)[:160]
+        attribute = element.get("width", "")
+        assert not (attribute.isdigit() and int(attribute) > 200), etree.tostring(element)[:160]
+
+
+def test_images_are_fluid_up_to_their_size(hosted):
+    _, root, _ = hosted
+    images = root.xpath("//img")
+    assert len(images) == 2
+    for image in images:
+        style = declarations(image)
+        assert (style["width"], style["height"], style["display"]) == ("100%", "auto", "block")
+        assert style["max-width"] == f"{image.get('width')}px"  # the width attribute is for Outlook
+
+
+def test_downloads_columns_stack_without_media_queries(hosted):
+    _, root, _ = hosted
+    thumb, text = (root.xpath(f"//div[contains(@class, 'vk-col-{n}')]")[0] for n in ("thumb", "text"))
+    widths = []
+    for column in (thumb, text):
+        style = declarations(column)
+        assert (style["display"], style["width"]) == ("inline-block", "100%")
+        widths.append(int(style["max-width"].removesuffix("px")))
+    # Side by side they fill the panel exactly: the container less the section's padding.
+    assert sum(widths) == email_html.CONTAINER_WIDTH - 2 * email_html.SECTION_PADDING
+    # Nothing between the two but Outlook's comment: a space would make the pair wider than the panel.
+    between = thumb.getnext()
+    assert isinstance(between, etree._Comment) and between.getnext() is text
+    assert (thumb.tail or "") == (between.tail or "") == ""
+    # Outlook draws them as a ghost table with the same widths.
+    ghost = " ".join(c for c in comments(root) if "vk" not in c and 'width="' in c)
+    assert re.findall(r'<td width="(\d+)"', ghost) == [str(w) for w in widths]
+
+
+def test_text_breaks_long_words_where_it_is(hosted):
+    _, root, _ = hosted
+    texts = root.xpath("//*[contains(@class, 'vk-container') or contains(@class, 'vk-footer')]"
+                       "//*[self::td or self::p or self::li or self::h1 or self::h2 or self::h3 or self::a]")
+    assert len(texts) > 30
+    for element in texts:
+        style = declarations(element)
+        assert (style.get("overflow-wrap"), style.get("word-break")) == ("anywhere", "break-word"), \
+            etree.tostring(element)[:160]
+
+
+def test_conditional_comments_survive_inlining(monkeypatch):
+    """css-inline keeps Outlook's conditional comments byte for byte (premailer, for one, strips them)."""
+    content = make_content("sunvale-health").model_copy(update={"assets_base_url": BASE})
+    context = make_context(MODULE, content)
+    after = comments(parse_document(email_html.render(context)))
+
+    class Untouched:
+        def inline(self, page: str) -> str:
+            return page
+
+    monkeypatch.setattr(email_html, "_inliner", Untouched)
+    before = comments(parse_document(email_html.render(context)))
+    conditional = [c for c in before if c.startswith(("[if mso]", "[if !mso]", "<![endif]"))]
+    # The head's Office settings, the container's and the panel's ghost tables (open, middle, close), and
+    # each button's VML twin and its !mso counterpart (open and close).
+    assert len(conditional) >= 11
+    assert after == before
 
 
 def test_every_style_is_inline_and_only_media_queries_stay(hosted):
@@ -271,3 +378,38 @@ def test_tight_places_use_the_short_name(tmp_path):
     root = parse_document(data)
     eyebrow = text_of(root.xpath("//*[contains(@class, 'vk-eyebrow')]")[0]).replace(mail.WORD_JOINER, "")
     assert eyebrow == "Riverside Health" and content.name == long_name
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_long_words_names_and_urls_stay_under_gmails_clipping_limit(tmp_path, locale):
+    data, _ = render(MODULE, tmp_path, LONG_EDITS, locale=locale)
+    assert len(data) < email_html.MAX_BYTES
+    assert WORD in data.decode()  # the answers the email quotes hold it
+
+
+def test_printed_urls_are_readable_and_targets_exact(tmp_path):
+    data, content = render(MODULE, tmp_path, LONG_EDITS)
+    root = parse_document(data)
+    printed = root.xpath("//a[@href=$url]", url=PROSE_URL)
+    assert printed, "no prose link printed as its URL"
+    for link in printed:
+        assert link.text_content() == readable_url(PROSE_URL)
+    # Shown without the scheme, www. and the trailing slash, never shortened.
+    assert readable_url(PROSE_URL) == PROSE_URL.removeprefix("https://www.").removesuffix("/")
+    # Links with their own text keep it; the button's long target is exact (and never printed).
+    assert text_of(root.xpath("//a[contains(@class, 'vk-btn')]")[0]) == content.campaign.button.label
+    assert {a.get("href") for a in root.xpath("//a[contains(@class, 'vk-btn')]")} == {LONG_URL}
+    assert LONG_URL.removeprefix("https://") not in text_of(root.find("body"))
+
+
+IDN_URL = "https://www.xn--bcher-kva.example/a%C3%B1o/"
+
+
+@pytest.mark.parametrize("text, href, shown", [
+    (IDN_URL, IDN_URL, "bücher.example/año"),  # printed as people type it; the target stays exact
+    ("our page", "https://acme.example/", "our page"),
+    ("mailto:a@b.example", "mailto:a@b.example", "mailto:a@b.example"),
+    ("https://acme.example/", None, "https://acme.example/"),
+])
+def test_shown_text(text, href, shown):
+    assert email_html.shown_text(text, href) == shown

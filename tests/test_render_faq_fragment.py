@@ -23,6 +23,7 @@ from tests.faq_support import (
 from visitkit.render import faq_fragment
 
 MODULE = "visitkit.render.faq_fragment"
+PREFIX = "vk-faq-"  # every id in the fragment: none can clash with the host page's own
 FORBIDDEN_AT_RULES = {"@import", "@font-face", "@namespace", "@page", "@charset", "@property"}
 
 
@@ -88,7 +89,7 @@ def test_default_heading_levels_and_no_h1(sample):
     assert [text_of(h) for h in root.xpath(".//h2[contains(@class, 'vk-section__title')]")] == [
         s.title for s in content.faq.sections
     ]
-    assert [h.get("id") for h in root.xpath(".//h3")] == [q.id for q in all_questions(content)]
+    assert [h.get("id") for h in root.xpath(".//h3")] == [PREFIX + q.id for q in all_questions(content)]
 
 
 @pytest.mark.parametrize("level", [2, 3, 4, 5])
@@ -96,11 +97,11 @@ def test_heading_level_option(level):
     content = make_content("sample")
     root = fragment(faq_fragment.render(make_context(MODULE, content, heading_level=level)))
     sections = root.xpath(f".//h{level}[contains(@class, 'vk-section__title')]")
-    assert [h.get("id") for h in sections] == [s.id for s in content.faq.sections]
+    assert [h.get("id") for h in sections] == [PREFIX + s.id for s in content.faq.sections]
     questions = root.xpath(f".//h{level + 1}")
     assert [text_of(h) for h in questions] == [q.question for q in all_questions(content)]
     # The contact heading sits at the section level; nothing above it.
-    assert root.xpath(f".//h{level}[@id='vk-contact']")
+    assert root.xpath(f".//h{level}[@id='vk-faq-contact']")
     for higher in range(1, level):
         assert not root.xpath(f".//h{higher}"), higher
 
@@ -118,7 +119,7 @@ def test_questions_ids_unique_and_answers_present(sample):
     ids = root.xpath(".//@id")
     assert len(ids) == len(set(ids))
     for q in all_questions(content):
-        (heading,) = root.xpath(".//*[@id=$id]", id=q.id)
+        (heading,) = root.xpath(".//*[@id=$id]", id=PREFIX + q.id)
         assert text_of(heading) == q.question
         answer = text_of(heading.getnext())
         for run in (r for block in q.answer for item in block.items for r in item if r.text.strip()):
@@ -182,7 +183,7 @@ def test_missing_optional_data_leaves_no_empty_elements(tmp_path):
     data, content = render(MODULE, tmp_path, edits, heading_level=4)
     root = fragment(data)
     assert empty_elements(root) == []
-    assert [h.get("id") for h in root.xpath(".//h5")] == [q.id for q in all_questions(content)]
+    assert [h.get("id") for h in root.xpath(".//h5")] == [PREFIX + q.id for q in all_questions(content)]
     assert len(root.xpath(".//a[contains(@class, 'vk-btn')]")) == 2  # intro and contact: booking only
 
 

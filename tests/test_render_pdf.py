@@ -138,7 +138,7 @@ def assert_one_page(data: bytes, page_size: str) -> None:
 def test_module_contract():
     assert outputs.file_name(pdf.__name__) == "infographic.pdf"
     for template in pdf.TEMPLATES:
-        assert (ROOT / template.format(vertical="healthcare")).is_file()
+        assert (ROOT / template.format(vertical="healthcare", icon="healthcare")).is_file()
 
 
 @pytest.mark.parametrize("page_size", ["a4", "letter"])

@@ -1,8 +1,10 @@
 """The editable PowerPoint infographic, checked by re-opening the real bytes with python-pptx.
 
 Extra profiles are built in tmp_path from a copy of org_profiles/sample.yaml and its folder.
-Text fit is re-measured here with Pillow and the real font files, independently of the
-renderer's own measuring code: greedy word wrap at the full box width.
+Text fit is re-measured here, independently of the renderer's own measuring code: every line
+the slide writes (its ``<a:br/>`` breaks), wrapped greedily at whitespace if it were too wide,
+shaped with HarfBuzz in the real font files, and again in DejaVu Sans and Liberation Sans (what
+LibreOffice and PowerPoint set when the brand font is missing).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 from lxml import etree
-from PIL import Image, ImageFont
+from PIL import Image
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
@@ -25,7 +27,7 @@ from pptx.util import Emu
 from tests.conftest import ROOT, make_content, make_context
 from visitkit import colors, outputs
 from visitkit.content import Content
-from visitkit.render import RenderContext, design, renderer_inputs
+from visitkit.render import RenderContext, design, qr, renderer_inputs
 from visitkit.render import pptx as renderer
 from visitkit.render.raster import svg_to_png
 
@@ -33,6 +35,11 @@ MODULE = "visitkit.render.pptx"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 NS = {"a": A[1:-1], "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
 DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+SYSTEM_FONTS = Path("/usr/share/fonts/truetype")
+SUBSTITUTES = {  # font → (regular, bold) under SYSTEM_FONTS
+    "dejavu": ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf"),
+    "liberation": ("liberation/LiberationSans-Regular.ttf", "liberation/LiberationSans-Bold.ttf"),
+}
 LONG_NAME = "Servicios Financieros Integrales del Noroeste de Andalucía S.C.A."
 HOSTILE = '<script>alert("x")</script> & "quoted" \'single\''
 
@@ -89,7 +96,8 @@ def shapes(data: bytes) -> list[Any]:
 
 def all_text(data: bytes) -> str:
     texts = [shape.text_frame.text for shape in shapes(data) if shape.has_text_frame]
-    return re.sub(r"\s+", " ", " ".join(texts))  # line breaks (<a:br/>) read back as \v
+    # Line breaks (<a:br/>) read back as \v; a space before a break is kept, so a break adds none.
+    return re.sub(r"\s+", " ", " ".join(texts).replace("\v", ""))
 
 
 def links(data: bytes) -> set[str]:
@@ -111,16 +119,21 @@ def theme(data: bytes) -> etree._Element:
 
 
 class Measure:
-    """Greedy word wrap with Pillow on the real font files (an independent re-implementation)."""
+    """Greedy word wrap with HarfBuzz on real font files (an independent re-implementation)."""
 
-    def __init__(self, content: Content, assets: dict[str, bytes]):
-        self.fonts = {
-            bold: ImageFont.truetype(io.BytesIO(assets[path]), 200, layout_engine=ImageFont.Layout.BASIC)
-            for bold, path in ((False, content.font.regular), (True, content.font.bold))
-        }
+    def __init__(self, regular: bytes, bold: bytes):
+        import uharfbuzz as hb
+
+        self.hb = hb
+        self.fonts = {flag: hb.Font(hb.Face(data)) for flag, data in ((False, regular), (True, bold))}
 
     def width(self, text: str, bold: bool, size: float) -> float:
-        return self.fonts[bold].getlength(text) * size / 200
+        font = self.fonts[bold]
+        buffer = self.hb.Buffer()
+        buffer.add_str(text)
+        buffer.guess_segment_properties()
+        self.hb.shape(font, buffer, {})
+        return sum(p.x_advance for p in buffer.glyph_positions) * size / font.face.upem
 
     def lines(self, pieces: list[tuple[str, bool, float]], width: float) -> int:
         """``pieces``: (text, bold, size) runs; "\\n" is a line break. Breaks only at whitespace."""
@@ -157,9 +170,18 @@ class Measure:
         return max(count, 1)
 
 
-def overflows(data: bytes, content: Content, assets: dict[str, bytes]) -> list[str]:
-    """Every text box whose wrapped text is taller than the box (insets excluded)."""
-    measure = Measure(content, assets)
+def measure_for(content: Content, assets: dict[str, bytes], font: str = "brand") -> Measure:
+    if font == "brand":
+        return Measure(assets[content.font.regular], assets[content.font.bold])
+    regular, bold = SUBSTITUTES[font]
+    if not (SYSTEM_FONTS / regular).is_file():
+        pytest.skip(f"{SYSTEM_FONTS / regular} is not installed (Debian: fonts-dejavu-core, fonts-liberation)")
+    return Measure((SYSTEM_FONTS / regular).read_bytes(), (SYSTEM_FONTS / bold).read_bytes())
+
+
+def overflows(data: bytes, content: Content, assets: dict[str, bytes], font: str = "brand") -> list[str]:
+    """Every text box whose wrapped text is taller than the box (insets excluded), set in ``font``."""
+    measure = measure_for(content, assets, font)
     problems = []
     for shape in shapes(data):
         if not shape.has_text_frame or not shape.text_frame.text.strip():
@@ -229,9 +251,7 @@ def long_spanish(tmp_path_factory) -> tuple[Content, bytes, dict[str, bytes]]:
 
 def test_module_contract():
     assert outputs.file_name(renderer.__name__) == "infographic.pptx"
-    assert renderer.TEMPLATES == ("templates/icons/{vertical}.svg",)
-    for vertical in ("healthcare", "financial", "retail", "generic"):
-        assert (ROOT / renderer.TEMPLATES[0].format(vertical=vertical)).is_file()
+    assert len(renderer.TEMPLATES) == 1 and renderer.TEMPLATES[0].startswith("templates/icons/")
 
 
 @pytest.mark.parametrize(("page_size", "width_mm", "height_mm"), [("a4", 210, 297), ("letter", 215.9, 279.4)])
@@ -339,10 +359,11 @@ def test_long_spanish_name_fits(long_spanish):
     assert overflows(data, content, assets) == []
 
 
-def test_sample_fits(sample):
+@pytest.mark.parametrize("font", ["brand", "dejavu", "liberation"])
+def test_sample_fits(sample, font):
     content, data = sample
     assets = dict(make_context(MODULE, content).assets)
-    assert overflows(data, content, assets) == []
+    assert overflows(data, content, assets, font) == []
 
 
 def test_overflow_check_can_fail(long_spanish):
@@ -372,7 +393,7 @@ def test_long_title_and_subtitle_shrink_to_fit(sample):
     title = next(s for s in shapes(data) if s.name == "Title")
     sizes = {r.font.size.pt for p in title.text_frame.paragraphs for r in p.runs}
     assert max(sizes) < design.DENSITIES[0]["t_s"]  # shrunk below the smallest title class
-    assert re.sub(r"\s+", " ", title.text_frame.text) == info.title
+    assert re.sub(r"\s+", " ", title.text_frame.text.replace("\v", "")) == info.title
 
 
 def test_very_long_extra_info_is_cut_to_fit(tmp_path):
@@ -383,7 +404,7 @@ def test_very_long_extra_info_is_cut_to_fit(tmp_path):
     data = renderer.render(context)
     assert overflows(data, content, dict(context.assets)) == []
     extra = next(s for s in shapes(data) if s.name == "Extra information")
-    paragraphs = extra.text_frame.text.split("\n")
+    paragraphs = extra.text_frame.text.replace("\v", "").split("\n")
     assert paragraphs[0] == "Bring your card and a list of questions."
     assert 5 < len(paragraphs) < 94
     assert paragraphs[-1].endswith(design.ELLIPSIS)
@@ -501,7 +522,7 @@ def test_headline_is_the_slide_title_placeholder(sample):
     assert title.is_placeholder and title.shape_type == MSO_SHAPE_TYPE.PLACEHOLDER
     assert title.placeholder_format.type == PP_PLACEHOLDER.TITLE
     assert [s.name for s in slide.placeholders] == ["Title"]  # no empty date/footer/number placeholders
-    assert re.sub(r"\s+", " ", title.text_frame.text) == content.infographic.title
+    assert re.sub(r"\s+", " ", title.text_frame.text.replace("\v", "")) == content.infographic.title
     assert slide.slide_layout.name == "Title Only"
 
     # Where the headline text box was: the designer's title box, widened by BOX_SLACK as every text box.
@@ -568,3 +589,159 @@ def test_svg_to_png_is_deterministic_and_transparent():
     assert image.getchannel("A").getextrema()[1] == 255  # the strokes are drawn
     wide = Image.open(io.BytesIO(svg_to_png(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10"/>', 200)))
     assert wide.size == (200, 50)
+
+
+# ------------------------------------------------------------------ awkward profiles: fit, overlap, QR code
+
+WORD60 = "Videosprechstundenverbindungsqualitätsüberprüfungsassistenten"[:60]
+NAME80 = "Northern Riverside Community Family Health and Wellbeing Cooperative Centres Ltd"
+IDN_BOOKING = "https://terminbuchung.zahnärzte-münchen.example/online-termin/videosprechstunde?praxis=schwabing"
+LONG_EMAIL = "virtual.appointments-team@northern-riverside-community-health-centres.example"
+AWKWARD = {
+    "name": NAME80,
+    "short_name": None,
+    "brand.logo_alt": NAME80,
+    "links": {
+        "booking": IDN_BOOKING,
+        "billing": "https://northern-riverside-community-health-centres.example/patients/billing-and-payments/online",
+        "homepage": "https://www.northern-riverside-community-health-centres.example/en/home",
+    },
+    "contact": {"phone": "+1 555 010 2000", "email": LONG_EMAIL},
+    "policies": {key: f"Please see the {WORD60} page and the {WORD60} form." for key in (
+        "service_differences", "fee_differences", "staff_availability", "cancellation_differences", "equipment")},
+    "extra_info": f"Have your {WORD60} ready, and the {WORD60} too. Call us if the {WORD60} is missing.",
+}
+
+
+@pytest.fixture(scope="module", params=["logo-en", "wordmark-es-letter"])
+def awkward(request, tmp_path_factory) -> tuple[Content, bytes, dict[str, bytes]]:
+    edit = dict(AWKWARD)
+    locale = "en"
+    if request.param == "wordmark-es-letter":
+        edit.update({"brand.logo": None, "brand.logo_alt": None, "locales": ["es"], "page_size": "letter"})
+        locale = "es"
+    tmp = tmp_path_factory.mktemp(request.param)
+    profiles = profile_copy(tmp, "awkward", edit)
+    if request.param == "wordmark-es-letter":  # profile_copy points the logo at the copied folder: take it out
+        data = yaml.safe_load((profiles / "awkward.yaml").read_text(encoding="utf-8"))
+        data["brand"].pop("logo", None)
+        (profiles / "awkward.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    content = make_content("awkward", locale, profiles_dir=profiles)
+    context = context_for(content, profiles)
+    return content, renderer.render(context), dict(context.assets)
+
+
+def box_of(shape: Any) -> tuple[float, float, float, float]:
+    return Emu(shape.left).pt, Emu(shape.top).pt, Emu(shape.left + shape.width).pt, Emu(shape.top + shape.height).pt
+
+
+def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Area (pt²) two boxes share."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+BACKGROUNDS = re.compile(
+    r"^(Header|Header shade \d|Panel|Note|Note edge|Footer band|Logo plate|QR card|QR code background)$"
+)
+
+
+@pytest.mark.parametrize("font", ["brand", "dejavu", "liberation"])
+def test_awkward_profiles_fit_in_every_font(awkward, font):
+    content, data, assets = awkward
+    assert len(content.name) == 80
+    assert overflows(data, content, assets, font) == []
+
+
+def test_awkward_profiles_shapes_do_not_overlap(awkward):
+    """Texts, buttons, numbers, rules, pictures and the QR code each have their own place on the slide."""
+    content, data, _ = awkward
+    prs = Presentation(io.BytesIO(data))
+    page = (0.0, 0.0, Emu(prs.slide_width).pt, Emu(prs.slide_height).pt)
+    placed = [s for s in prs.slides[0].shapes if not BACKGROUNDS.match(s.name)]
+    assert {"Title", "QR code", "QR caption", "Button: booking", "Contact", "Footer rule"} <= {s.name for s in placed}
+    for shape in prs.slides[0].shapes:
+        box = box_of(shape)
+        assert page[0] - 0.01 <= box[0] and box[2] <= page[2] + 0.01, shape.name
+        assert page[1] - 0.01 <= box[1] and box[3] <= page[3] + 0.01, shape.name
+    for index, a in enumerate(placed):
+        for b in placed[index + 1:]:
+            assert overlap(box_of(a), box_of(b)) < 0.5, (a.name, b.name)
+    # Texts in the panel, the note or the footer stay inside it.
+    by_name = {s.name: box_of(s) for s in prs.slides[0].shapes}
+    for name in ("QR card", "QR code", "QR caption", "Help", "Contact", "Button: booking"):
+        inner = by_name[name]
+        outer = by_name["Panel"]
+        assert outer[0] <= inner[0] and inner[2] <= outer[2] and outer[1] <= inner[1] and inner[3] <= outer[3], name
+    # The code, its caption and (a long one under them) its URL on the white card, as in the PDF.
+    card = by_name["QR card"]
+    for name in ("QR code", "QR caption", "Booking URL"):
+        if name in by_name:
+            inner = by_name[name]
+            assert card[0] <= inner[0] + 0.01 and inner[2] <= card[2] + 0.01, name
+            assert card[1] <= inner[1] + 0.01 and inner[3] <= card[3] + 0.01, name
+    assert ("Booking URL" in by_name) == (len(qr.readable_url(IDN_BOOKING)) > design.URL_BESIDE_QR)
+
+
+def test_awkward_urls_are_printed_whole_and_break_only_at_their_points(awkward):
+    from visitkit.render import qr
+
+    content, data, _ = awkward
+    text = all_text(data)
+    for url in (IDN_BOOKING, AWKWARD["links"]["billing"], AWKWARD["links"]["homepage"]):
+        assert qr.readable_url(url) in text  # whole: no ellipsis anywhere in a URL
+    assert "terminbuchung.zahnärzte-münchen.example/online-termin" in text  # the IDN host in Unicode
+    assert LONG_EMAIL in text and NAME80 in text
+    # Where a printed URL or address is broken across lines, the line ends in one of its break characters.
+    for shape in shapes(data):
+        if not shape.has_text_frame:
+            continue
+        for paragraph in shape.text_frame.text.split("\n"):
+            pieces = paragraph.split("\v")
+            for before, after in zip(pieces, pieces[1:], strict=False):
+                if before.endswith(" ") or not before:
+                    continue
+                tail = before.split(" ")[-1]
+                if "@" in tail or "." in tail[:-1] or "/" in tail:  # inside an address
+                    assert tail[-1] in "@./-?&#", (shape.name, before, after)
+
+
+def modules_of(shape: Any) -> tuple[set[tuple[int, int]], int, int]:
+    """The dark modules a freeform QR shape draws: its rectangles' cells, and the path's w, h."""
+    path = shape._element.find(".//a:custGeom/a:pathLst/a:path", NS)
+    cells: set[tuple[int, int]] = set()
+    points: list[tuple[int, int]] = []
+    for child in path:
+        local = etree.QName(child).localname
+        if local in ("moveTo", "lnTo"):
+            pt = child.find("a:pt", NS)
+            points.append((int(pt.get("x")), int(pt.get("y"))))
+        elif local == "close":
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            assert len(points) == 4 and max(ys) - min(ys) == 1  # one horizontal run of modules
+            cells |= {(min(ys), x) for x in range(min(xs), max(xs))}
+            points = []
+    return cells, int(path.get("w")), int(path.get("h"))
+
+
+def test_qr_code_is_vector_dark_on_light_with_quiet_zone(awkward):
+    from visitkit.render import qr
+
+    content, data, _ = awkward
+    by_name = {s.name: s for s in shapes(data)}
+    code, square = by_name["QR code"], by_name["QR code background"]
+    cells, w, h = modules_of(code)
+    matrix = qr.matrix(IDN_BOOKING)
+    assert w == h == len(matrix)
+    assert cells == {(y, x) for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark}
+    # Black modules on a white square, a quiet zone of 4 modules all round, and a name for screen readers.
+    assert code._element.spPr.find("a:solidFill/a:srgbClr", NS).get("val") == "000000"
+    assert square._element.spPr.find("a:solidFill/a:srgbClr", NS).get("val") == "FFFFFF"
+    module = code.width / len(matrix)
+    for outer, inner in ((square.left, code.left), (square.top, code.top)):
+        assert inner - outer == pytest.approx(qr.QUIET_ZONE * module, abs=2)
+    assert square.width == pytest.approx(code.width + 2 * qr.QUIET_ZONE * module, abs=4)
+    descr = code._element.xpath("./*[1]/p:cNvPr")[0].get("descr")
+    assert descr == f"{content.infographic.scan}: {qr.readable_url(IDN_BOOKING)}"
+    assert code.click_action.hyperlink.address is None or code.click_action.hyperlink.address == IDN_BOOKING
+    # 22 mm or more, so a phone reads it from a printed sheet.
+    assert Emu(square.width).mm >= 21.9

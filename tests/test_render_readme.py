@@ -6,12 +6,13 @@ import re
 
 import pytest
 
-from tests.conftest import make_content, make_context
+from tests.conftest import ROOT, make_content, make_context
 from tests.faq_support import HOSTILE, render
 from tests.test_render_email_html import BASE, HOSTED
 from visitkit import outputs
-from visitkit.content import Notice
+from visitkit.content import NOTICE_KINDS, Notice
 from visitkit.render import mail, readme
+from visitkit.sources import load_locale
 
 MODULE = "visitkit.render.readme"
 
@@ -51,7 +52,11 @@ def test_names_the_platform_and_its_tokens(tmp_path, platform):
     data, content = render(MODULE, tmp_path, {"email.platform": platform})
     body = text(data)
     name = content.readme[f"platform_names.{platform}"]
-    assert f"{content.readme['prepared_for']} {name}" in body
+    if platform == "generic":  # no platform to name: says what the footer holds instead
+        assert " ".join(content.readme["prepared_for_generic"].split()) in " ".join(body.split())
+        assert content.readme["prepared_for"] not in body
+    else:
+        assert f"{content.readme['prepared_for']} {name}" in body
     lines = [line.strip() for line in body.split("\n")]
     for token in mail.PLATFORMS[platform].html_tokens() + mail.PLATFORMS[platform].text_tokens():
         assert token in lines, token
@@ -64,13 +69,20 @@ def test_email_images_and_warnings(tmp_path):
     data, content = render(MODULE, tmp_path)
     body = text(data)
     assert content.readme["not_hosted"][:40] in " ".join(body.split())
-    assert "- assets_base_url is not set" in body
+    assert f"- {content.readme['notices.no_assets_base_url']}"[:40] in body
     hosted, content = render(MODULE, tmp_path, HOSTED)
     body = text(hosted)
     assert f"    {BASE}\n" in body and f"    {BASE}en/\n" in body  # bundle root; the fragment's links
     assert content.campaign.subject in body and content.campaign.preheader in body
+    assert content.warnings, "the sample's secondary colour is adjusted"
     for warning in content.warnings:
-        assert " ".join(warning.text.split()) in " ".join(body.split())
+        line = " ".join(readme.notice_line(content, warning).split())
+        assert f"- {line}" in " ".join(body.split())
+        # The sentence of readme.yaml, with every parameter in it: the colours as they are, the use in words.
+        assert all(value in line for key, value in warning.params.items() if key != "use")
+        if warning.kind == "contrast":
+            assert content.readme[f"notices.uses.{warning.params['use']}"] in line
+        assert "{" not in line
     calm = content.model_copy(update={"warnings": ()})
     assert f"\n{content.readme['no_warnings']}\n" in text(readme.render(make_context(MODULE, calm)))
 
@@ -82,9 +94,32 @@ def test_spanish(tmp_path):
     assert content.campaign.subject in body
 
 
+def _fixed_words(sentence: str) -> list[str]:
+    """The words of a notice sentence between its {parameters}, whitespace collapsed."""
+    return [" ".join(part.split()) for part in re.split(r"\{[a-z_]+\}", sentence) if part.strip(" .,:;")]
+
+
+def test_spanish_warnings_are_in_spanish(tmp_path):
+    data, content = render(MODULE, tmp_path, {"locales": ["en", "es"]}, locale="es")
+    assert {w.kind for w in content.warnings} == set(NOTICE_KINDS), "the sample triggers every kind"
+    body = text(data)
+    heading = load_locale(ROOT / "sources", "es")["readme"]["warnings_heading"].upper()
+    warnings = " ".join(body.split(heading)[1].split())
+    sentences = load_locale(ROOT / "sources", "es")["readme"]["notices"]
+    for notice in content.warnings:
+        assert " ".join(notice.text.split()) not in warnings
+        assert all(words in warnings for words in _fixed_words(sentences[notice.kind])), notice.kind
+    contrast = next(n for n in content.warnings if n.kind == "contrast")
+    assert sentences["uses"][contrast.params["use"]] in warnings
+    assert re.search(r"\b\d,\d:1\b", warnings), "Spanish writes 4,5:1"
+    english = [w for w in ("instead", "using", "needs", "is not set", " has ", " on ") if w in warnings]
+    assert not english
+
+
 def test_control_characters_are_dropped():
     # Profiles reject control characters; the renderer drops them anyway (a terminal would act on them).
-    notice = Notice(kind="contrast", text=HOSTILE + " \x1b[2J\x07")
+    params = dict.fromkeys(NOTICE_KINDS["contrast"], "#000000")
+    notice = Notice(kind="contrast", text="x", params={**params, "field": HOSTILE + " \x1b[2J\x07"})
     content = make_content("sample").model_copy(update={"warnings": (notice,)})
     body = text(readme.render(make_context(MODULE, content)))
     assert "\x1b" not in body and "\x07" not in body

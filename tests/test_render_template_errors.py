@@ -39,7 +39,7 @@ def run(project: Path, module: str, org: str) -> str | None:
     content_path.write_bytes(dump_content(content))
     renderer = importlib.import_module(f"visitkit.render.{module}")
     logo = content.logo.path if content.logo else None
-    inputs = renderer_inputs(renderer, content.vertical, logo, [content.font.regular, content.font.bold])
+    inputs = renderer_inputs(renderer, content.icon, logo, [content.font.regular, content.font.bold])
     for name in inputs:
         if name.startswith("org_profiles/") and not (project / name).exists():
             (project / name).parent.mkdir(parents=True, exist_ok=True)

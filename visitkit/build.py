@@ -210,6 +210,9 @@ def org_manifest(org_id: str, contents: list[str], files: dict[str, dict[str, An
         "name": models[0].name,
         "vertical": models[0].vertical,
         "locales": [m.locale for m in models],
+        # each locale's provenance (sources/<locale>/status.yaml), so the index says what is being published
+        "translations": {m.locale: m.status.model_dump(include={"produced_by", "reviewed", "reviewed_by"})
+                         for m in models},
         "warnings": [{"kind": k, "text": t} for k, t in sorted({(w.kind, w.text) for m in models for w in m.warnings})],
     }
     entries = {}

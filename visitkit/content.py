@@ -17,9 +17,14 @@ Copy in ``sources/`` is written as *parts*. A part is a mapping with one of:
   (phone, email, social media), using ``ui.channel_*`` labels.
 
 and optionally ``needs: [features.sms_reminders, …]`` (all must be set and
-true) and ``verticals: [healthcare, …]``. A part whose placeholders or needs
-name data the org did not supply is left out; a question or step with no
-parts left is left out.
+true), ``unless: [links.billing, …]`` (left out when any is set: the
+sentence that stands in for missing data) and ``verticals: [healthcare, …]``.
+A part whose placeholders or needs name data the org did not supply is left
+out; a question or step with no parts left is left out.
+
+``{org}`` is the organisation's name: in each document the full name at its
+first mention, the short name after it (see ``_Composer``); ``{short}`` is
+always the short name.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from visitkit import colors, richtext
+from visitkit import colors, icons, richtext
 from visitkit.profile import Profile, sniff
 from visitkit.profile_file import DEFAULT_FONT
 from visitkit.richtext import Block, Run, SafeUrl
@@ -38,6 +43,7 @@ from visitkit.richtext import Block, Run, SafeUrl
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 _CAMPAIGN_FIELDS = {"subject", "preheader", "heading", "intro", "button", "questions_heading", "questions"}
 _RESOURCES_FIELDS = {"heading", "intro", "join_help"}
+_NOTICES_KEY = "notices."  # readme.yaml's sentences for build warnings
 _PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
 
 
@@ -46,10 +52,31 @@ class Model(BaseModel):
 
 
 class Notice(Model):
-    """A build warning: the output was made, but differs from what the profile asked for."""
+    """A build warning: the output was made, but differs from what the profile asked for.
 
-    kind: str  # stable, for reports and filters: "contrast", "no_assets_base_url"
-    text: str  # one line, naming the profile field
+    ``text`` is the English line for the terminal, build/report.json and the index. README.txt says it in
+    its locale's words: ``notices.<kind>`` in ``sources/<locale>/readme.yaml``, filled with ``params``.
+    """
+
+    kind: str  # stable, for reports and filters: one of NOTICE_KINDS
+    text: str  # one line in English, naming the profile field
+    params: dict[str, str] = {}  # values for the locale's sentence: {field}, {colour}…; never translated
+
+
+# Every notice kind, with the parameters its README.txt sentence may use (tests check that every locale has one).
+NOTICE_KINDS: dict[str, tuple[str, ...]] = {
+    "contrast": ("field", "colour", "against", "ratio", "minimum", "used", "use"),
+    "no_assets_base_url": (),
+}
+# What a contrast-adjusted colour is used for: the key of its phrase in readme.yaml (notices.uses.<key>), and
+# the English phrase of the notice's text.
+CONTRAST_USES = {
+    "body_text": "body text",
+    "headings": "headings and links",
+    "header": "header and buttons",
+    "gradient": "the header gradient",
+}
+_USE_KEYS = {phrase: key for key, phrase in CONTRAST_USES.items()}
 
 
 class Colors(Model):
@@ -59,11 +86,21 @@ class Colors(Model):
     secondary: str  # gradient end
     background: str  # page background
     text: str  # body text on background (≥ 4.5:1)
-    accent: str  # primary adjusted to read on background: headings, links, numbers (≥ 4.5:1)
+    accent: str  # headings, links: brand.accent (≥ 4.5:1 on background and tint) or primary adjusted (≥ 4.5:1)
     on_primary: str  # text on primary/secondary fills (header, buttons), ≥ 4.5:1 on both
     button: str  # button fill; on_primary reads on it at ≥ 4.5:1
     muted: str  # secondary text on background (≥ 4.5:1)
-    tint: str  # a very light wash of primary for panels
+    tint: str  # a very light wash of primary for panels (≥ 1.08:1 on background)
+
+
+class LocaleStatus(Model):
+    """``sources/<locale>/status.yaml``: who or what produced the copy, and whether someone reviewed it."""
+
+    produced_by: str  # English, for the agency (the index)
+    reviewed: bool
+    reviewed_by: str | None
+    notes: str | None
+    notice: str  # the sentence README.txt shows, in the locale's language
 
 
 class Logo(Model):
@@ -114,11 +151,12 @@ class Cta(Model):
 
 
 class Infographic(Model):
-    title: str  # e.g. "Join a virtual health visit"
+    title: str  # the profile's headline, else the vertical's, e.g. "Join a virtual health visit"
     subtitle: str
     steps_heading: str
     steps: tuple[Step, ...]  # 5–6 steps of the client journey
     ctas: tuple[Cta, ...]  # booking first
+    scan: str  # caption of the booking link's QR code, e.g. "Scan to book"
     help: tuple[Block, ...]  # how to get help joining
     extra: tuple[Block, ...]  # the org's extra_info
     contact: tuple[Block, ...]  # phone / email line
@@ -169,6 +207,7 @@ class Content(Model):
     name: str
     short_name: str
     vertical: str
+    icon: str  # the header icon, templates/icons/<icon>.svg: brand.icon, else the vertical's (visitkit/icons.py)
     page_size: Literal["a4", "letter"]
     colors: Colors
     warnings: tuple[Notice, ...]  # contrast adjustments and similar, shown in build output and reports
@@ -189,6 +228,7 @@ class Content(Model):
     assets_base_url: SafeUrl | None  # where the bundle is hosted, ending in "/"; emails build image URLs from it
     email_platform: Literal["generic", "mailchimp", "hubspot", "campaign_monitor"]
     structured_data: bool  # faq.jsonld is written (and faq.html embeds the same metadata)
+    status: LocaleStatus  # the locale's provenance (README.txt, the manifest and the index show it)
 
 
 # ------------------------------------------------------------------ building
@@ -208,19 +248,19 @@ def build_content(
     palette, warnings = _palette(profile)
 
     faq_src = sources["faq"]
+    composer.start_document()  # each document names the organisation in full once, then by its short name
+    faq_title = composer.line(faq_src["title"])
+    faq_intro = composer.parts(faq_src["intro"])
     sections = []
     for section in faq_src["sections"]:
-        questions = []
-        for q in section["questions"]:
-            answer = composer.parts(q["answer"])
-            if answer:
-                questions.append(Question(id=q["id"], question=composer.line(q["question"]), answer=answer))
+        questions = [q for q in map(composer.question, section["questions"]) if q]
         if questions:
             title = composer.line(section["title"])
             sections.append(Section(id=section["id"], title=title, questions=tuple(questions)))
 
     info_src = sources["infographic"]
     vertical_src = info_src["verticals"][profile.vertical]
+    composer.start_document()
     steps = []
     for step in info_src["steps"]:
         if not composer.applies(step):
@@ -238,30 +278,36 @@ def build_content(
         if url
     ]
     infographic = Infographic(
-        title=composer.line(vertical_src["title"]),
+        # The organisation's own headline, else the vertical's wording (plain text: templates escape it).
+        title=_local(profile.headline, locale) or composer.line(vertical_src["title"]),
         subtitle=composer.line(vertical_src["subtitle"]),
         steps_heading=composer.line(info_src["steps_heading"]),
         steps=tuple(steps),
         ctas=tuple(ctas),
+        scan=composer.line(info_src["cta"]["scan"]),
         help=composer.parts(info_src["help"]),
         extra=composer.parts([{"prose": "extra_info"}]),
         contact=composer.parts(info_src["contact"]),
     )
 
-    questions_by_id = {q.id: q for section in sections for q in section.questions}
+    faq_questions = {q["id"]: q for section in faq_src["sections"] for q in section["questions"]}
     email_src = sources["email"]
     booking = next(cta for cta in ctas if cta.id == "booking")  # links.booking is required
+    # The email is a document of its own: its answers are composed again, so that the organisation's name
+    # follows the email's first mention, not the FAQ page's. In the order a reader meets them.
+    composer.start_document()
     campaign = Campaign(
         subject=composer.line(email_src["subject"]),
         preheader=composer.line(email_src["preheader"]),
         heading=composer.line(email_src["heading"]),
         intro=composer.parts(email_src["intro"]),
-        button=booking.model_copy(update={"label": composer.line(email_src["button"])}),
+        button=booking,  # one call to action, worded as on the web page, the PDF and the slide
         questions_heading=composer.line(email_src["questions_heading"]),
-        questions=tuple(questions_by_id[q["id"]] for q in email_src["questions"] if q["id"] in questions_by_id),
+        questions=tuple(q for q in (composer.question(faq_questions[e["id"]]) for e in email_src["questions"]) if q),
         labels={k: composer.line(v) for k, v in email_src.items() if k not in _CAMPAIGN_FIELDS},
     )
     res_src = sources["resources"]
+    composer.start_document()
     resources = Resources(
         title=composer.line(res_src["title"]),
         intro=composer.parts(res_src["intro"]),
@@ -285,6 +331,12 @@ def build_content(
             text="assets_base_url is not set: email.html uses no images and has no download links",
         ))
 
+    composer.start_document()
+    # Notice sentences keep their {parameters}: README.txt fills them from each notice (render/readme.py).
+    readme = {
+        k: v if k.startswith(_NOTICES_KEY) else composer.line(v) for k, v in _flatten(sources["readme"]).items()
+    }
+
     font = profile.brand.font
     return Content(
         org_id=org_id,
@@ -294,6 +346,7 @@ def build_content(
         name=profile.name,
         short_name=profile.short_name or profile.name,
         vertical=profile.vertical,
+        icon=icons.icon_for(profile.vertical, profile.brand.icon),
         page_size=profile.page_size,
         colors=palette,
         warnings=tuple(warnings),
@@ -319,18 +372,15 @@ def build_content(
         email=profile.contact.email,
         social=tuple(Social(name=k, url=v) for k, v in profile.contact.social.items()),
         postal_address=tuple(filter(None, (_local(profile.contact.postal_address, locale) or "").split("\n"))),
-        faq=Faq(
-            title=composer.line(faq_src["title"]),
-            intro=composer.parts(faq_src["intro"]),
-            sections=tuple(sections),
-        ),
+        faq=Faq(title=faq_title, intro=faq_intro, sections=tuple(sections)),
         infographic=infographic,
         campaign=campaign,
         resources=resources,
-        readme={k: composer.line(v) for k, v in _flatten(sources["readme"]).items()},
+        readme=readme,
         assets_base_url=base_url,
         email_platform=profile.email.platform,
         structured_data=profile.faq.structured_data,
+        status=LocaleStatus(**sources["status"]),
     )
 
 
@@ -369,23 +419,66 @@ def _values(profile: Profile, locale: str, terms: dict[str, str]) -> dict[str, A
     return {**localized, "contact.social": social}
 
 
+def _untranslated(profile: Profile) -> set[str]:
+    """Prose values (``policies.*``, ``extra_info``) given as one string for every locale.
+
+    The profile's validation gives such a string to each locale; it is written in the profile's default
+    locale. A value whose translations are all the same text counts too: it reads the same either way.
+    """
+    def same(value: Any) -> bool:
+        return isinstance(value, dict) and len(set(value.values())) == 1
+
+    values = {f"policies.{k}": v for k, v in profile.policies.model_dump().items()}
+    values["extra_info"] = profile.extra_info
+    found = set()
+    for key, value in values.items():
+        if same(value) or (isinstance(value, list) and value and all(same(item) for item in value)):
+            found.add(key)
+    return found
+
+
 class _Composer:
-    """Turns source parts into blocks, filling placeholders and dropping what lacks data."""
+    """Turns source parts into blocks, filling placeholders and dropping what lacks data.
+
+    The organisation's name: ``{org}`` in a document (after ``start_document()``: the FAQ, the
+    infographic, the email, the resources page, README.txt) is the full ``name`` at its first mention and
+    ``short_name`` after it, so an 80-character legal name is read once, not in every paragraph, and
+    translators never choose between the two. Before any document (labels that several outputs share)
+    ``{org}`` is always the full name. ``{short}`` is always the short name, for tight places (the
+    email's subject line).
+
+    Prose the profile gives as one string for every locale is written in its default locale; on
+    another locale's output its blocks carry ``lang`` (the default locale), so pages can mark it.
+    """
 
     def __init__(self, profile: Profile, locale: str, values: dict[str, Any], labels: dict[str, str]):
         self.profile = profile
         self.locale = locale
         self.values = values
         self.labels = labels
+        default = profile.locales[0]
+        self.borrowed = {} if locale == default else dict.fromkeys(_untranslated(profile), default)
+        self._named: bool | None = None  # None: outside a document; else whether {org} has been shown in it
+
+    def start_document(self) -> None:
+        """What follows is a new document: its first ``{org}`` is the full name."""
+        self._named = False
 
     def applies(self, part: dict[str, Any]) -> bool:
         if "verticals" in part and self.profile.vertical not in part["verticals"]:
+            return False
+        if any(self.values.get(key) for key in part.get("unless", ())):
             return False
         return all(self.values.get(key) for key in part.get("needs", ()))
 
     def line(self, text: str) -> str:
         """A plain one-line string (titles, labels) with placeholders filled."""
-        return _PLACEHOLDER.sub(lambda m: str(self.values.get(m.group(1)) or ""), text)
+        return _PLACEHOLDER.sub(lambda m: str(self._value(m.group(1)) or ""), text)
+
+    def question(self, source: dict[str, Any]) -> Question | None:
+        """A FAQ question from its source, or None when none of its answer's parts applies."""
+        answer = self.parts(source["answer"])
+        return Question(id=source["id"], question=self.line(source["question"]), answer=answer) if answer else None
 
     def parts(self, parts: list[dict[str, Any]]) -> tuple[Block, ...]:
         blocks: list[Block] = []
@@ -394,18 +487,30 @@ class _Composer:
                 blocks.extend(self._part(part))
         return tuple(blocks)
 
+    def _value(self, key: str) -> Any:
+        if key == "org" and self._named is not None:
+            if self._named:
+                return self.values["short"]
+            self._named = True
+        return self.values.get(key)
+
     def _part(self, part: dict[str, Any]) -> list[Block]:
         if "text" in part:
             return self._fill(richtext.parse(part["text"]))
         if "prose" in part:
             value = self.values.get(part["prose"])
-            return richtext.parse(value) if value else []
+            return self._in_own_language(part["prose"], richtext.parse(value) if value else [])
         if "list" in part:
             items = self.values.get(part["list"]) or []
-            return [Block(kind="ul", items=tuple((Run(text=str(i)),) for i in items))] if items else []
+            block = Block(kind="ul", items=tuple((Run(text=str(i)),) for i in items))
+            return self._in_own_language(part["list"], [block]) if items else []
         if "channels" in part:
             return self._channels()
         raise ValueError(f"unknown part {sorted(part)}")
+
+    def _in_own_language(self, key: str, blocks: list[Block]) -> list[Block]:
+        lang = self.borrowed.get(key)
+        return [block.model_copy(update={"lang": lang}) for block in blocks] if lang else blocks
 
     def _channels(self) -> list[Block]:
         items: list[tuple[Run, ...]] = []
@@ -422,6 +527,7 @@ class _Composer:
 
     def _fill(self, blocks: list[Block]) -> list[Block]:
         """Fill placeholders in run text and hrefs; drop the whole part if any is missing."""
+        named = self._named  # a dropped part has not mentioned the organisation
         out = []
         for block in blocks:
             items = []
@@ -431,6 +537,7 @@ class _Composer:
                     text = self._sub(run.text)
                     href = self._sub(run.href) if run.href else None
                     if text is None or (run.href and href is None):
+                        self._named = named
                         return []
                     runs.append(run.model_copy(update={"text": text, "href": href}))
                 items.append(tuple(runs))
@@ -442,7 +549,7 @@ class _Composer:
 
         def value(match: re.Match[str]) -> str:
             nonlocal missing
-            found = self.values.get(match.group(1))
+            found = self._value(match.group(1))
             if not found or not isinstance(found, str):
                 missing = True
                 return ""
@@ -457,16 +564,30 @@ def _palette(profile: Profile) -> tuple[Colors, list[Notice]]:
     warnings: list[Notice] = []
     background = brand.background
     primary = brand.primary
-    # A derived secondary: a darker shade, gentler for light brands so yellow does not turn olive.
-    secondary = brand.secondary or colors.mix(primary, "#000000", 0.2 if colors.luminance(primary) > 0.4 else 0.35)
+    # Derived colours are worked out in OKLCH (visitkit/colors.py): one hue, lightness steps.
+    secondary = brand.secondary or colors.secondary_for(primary)
+    tint = colors.tint_for(primary, background)
 
     text = colors.adjust_for(brand.text, background, colors.BODY_TEXT)
     if text != brand.text:
         warnings.append(_warn("brand.text", brand.text, background, colors.BODY_TEXT, text, "body text"))
 
-    accent = colors.adjust_for(primary, background, colors.BODY_TEXT)
-    if accent != primary:
-        warnings.append(_warn("brand.primary", primary, background, colors.BODY_TEXT, accent, "headings and links"))
+    if brand.accent:
+        # The organisation's own heading and link colour: it must read on the page and on the panels.
+        accent = colors.adjust_for_all(brand.accent, (background, tint), colors.BODY_TEXT)
+        if accent != brand.accent:
+            failing = [f"{where}{ground} has contrast {colors.contrast(brand.accent, ground):.1f}:1"
+                       for where, ground in (("", background), ("the panel tint ", tint))
+                       if colors.contrast(brand.accent, ground) < colors.BODY_TEXT]
+            warnings.append(Notice(kind="contrast", text=(
+                f"brand.accent {brand.accent} on {' and on '.join(failing)} (needs {colors.BODY_TEXT}:1); "
+                f"using {accent} for headings and links instead"
+            )))
+    else:
+        accent = colors.adjust_for(primary, background, colors.BODY_TEXT)
+        if accent != primary:
+            warnings.append(_warn("brand.primary", primary, background, colors.BODY_TEXT, accent,
+                                  "headings and links"))
 
     # Header and buttons: the text colour that reads best on the brand's own primary. The primary
     # is kept whenever it reaches 4.5:1 with that text (subtitles are body-size), and the
@@ -479,8 +600,16 @@ def _palette(profile: Profile) -> tuple[Colors, list[Notice]]:
     end = colors.adjust_for(secondary, on_primary, colors.BODY_TEXT)
     if end != secondary and brand.secondary:
         warnings.append(_warn("brand.secondary", secondary, on_primary, colors.BODY_TEXT, end, "the header gradient"))
-    primary, secondary, button = fill, end, fill
-    muted = colors.adjust_for(colors.mix(text, background, 0.3), background, colors.BODY_TEXT)
+    # Buttons and step numbers are filled shapes on the page and the panel: a primary close to those
+    # (a near-white brand on white) gets a lightness step, in its hue, that still carries on_primary.
+    button = colors.adjust_for(colors.stand_out(fill, (background, tint)), on_primary, colors.BODY_TEXT)
+    if button != fill:
+        warnings.append(Notice(kind="contrast", text=(
+            f"brand.primary {fill} is too close to the background {background} to show as a button; "
+            f"using {button} for buttons and step numbers instead"
+        )))
+    primary, secondary = fill, end
+    muted = colors.adjust_for(colors.mix_oklab(text, background, 0.3), background, colors.BODY_TEXT)
     palette = Colors(
         primary=primary,
         secondary=secondary,
@@ -490,17 +619,23 @@ def _palette(profile: Profile) -> tuple[Colors, list[Notice]]:
         on_primary=on_primary,
         button=button,
         muted=muted,
-        tint=colors.mix(brand.primary, background, 0.92),
+        tint=tint,
     )
     return palette, warnings
 
 
 def _warn(field: str, colour: str, against: str, minimum: float, used: str, where: str) -> Notice:
+    """A contrast notice; ``where`` is one of ``CONTRAST_USES``' English phrases."""
     ratio = colors.contrast(colour, against)
-    return Notice(kind="contrast", text=(
-        f"{field} {colour} on {against} has contrast {ratio:.1f}:1 (needs {minimum}:1); "
-        f"using {used} for {where} instead"
-    ))
+    return Notice(
+        kind="contrast",
+        text=(
+            f"{field} {colour} on {against} has contrast {ratio:.1f}:1 (needs {minimum}:1); "
+            f"using {used} for {where} instead"
+        ),
+        params={"field": field, "colour": colour, "against": against, "ratio": f"{ratio:.1f}", "minimum": f"{minimum}",
+                "used": used, "use": _USE_KEYS[where]},
+    )
 
 
 def load_content(path: Path) -> Content:

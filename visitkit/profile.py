@@ -11,6 +11,7 @@ The machinery lives apart:
 - visitkit/profile_file.py reads the file (guarded YAML, key lines; light, for planning);
 - visitkit/profile_values.py checks values (colours, URLs, text, prose, localizable text);
 - visitkit/profile_assets.py checks the files a profile names (logo, fonts);
+- visitkit/profile_brandyml.py reads the brand.yml file a profile may take its brand from (``brand.from``);
 - visitkit/profile_errors.py words pydantic's errors as our lines.
 """
 
@@ -18,10 +19,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from visitkit import profile_brandyml
+from visitkit.icons import ICONS
 from visitkit.profile_assets import (  # noqa: F401 - this module's API
     MAX_FONT_BYTES,
     MAX_IMAGE_BYTES,
@@ -45,6 +48,7 @@ from visitkit.profile_values import (  # noqa: F401 - this module's API
     MAX_URL_CHARS,
     Colour,
     EmailAddress,
+    EveryLocale,
     FontFamily,
     LocaleCode,
     LocalLines,
@@ -60,12 +64,17 @@ from visitkit.profile_values import (  # noqa: F401 - this module's API
     fail,
     shown,
 )
+from visitkit.profile_values import _line as _one_line  # the check behind Text, for a shorter text
 from visitkit.selection import ORG_ID
 
 DEFAULT_JOIN_HELP = (
     "https://support.microsoft.com/office/"
     "join-a-bookings-appointment-as-an-attendee-95cea12d-2220-421f-a663-6efb20913c7f"
 )
+HEADLINE_CHARS = 60  # two header lines of the infographic's smallest title size (design.TITLE_CLASSES: 29 a line)
+Headline = Annotated[str, Field(min_length=1, max_length=HEADLINE_CHARS), AfterValidator(_one_line)]
+LocalHeadline = Annotated[dict[str, Headline], EveryLocale()]
+"""Localizable one-line text of at most ``HEADLINE_CHARS`` characters."""
 
 
 class Strict(BaseModel):
@@ -82,10 +91,27 @@ class Font(Strict):
 
 
 class Brand(Strict):
+    from_: str | None = Field(default=None, alias="from")
+    """A brand.yml file (Posit's spec) to take the brand from, relative to ``org_profiles/`` and inside the
+    org's own folder (``acme/_brand.yml``); the fields written here and in the profile win, key by key. Read:
+    ``color.primary``, ``secondary``, ``foreground`` (→ ``text``) and ``background`` (palette and theme references
+    followed; ``#RRGGBB``, ``#RGB`` or a CSS colour name; ``rgb()``, ``hsl()`` and alpha are refused);
+    ``logo.medium``, else ``large``, else ``small`` (the light variant; an image's ``alt`` → ``logo_alt``);
+    the ``typography.base`` family, else the ``headings`` one (one font slot), when ``typography.fonts`` gives
+    it ``source: file``: its weight-400 (or unweighted) and weight-700 normal files → ``font``; Google, Bunny and
+    system fonts are never fetched, and the bundled font is used; ``meta.name`` (``full`` → ``name``, ``short`` →
+    ``short_name``) and ``meta.link`` (``home``) → ``links.homepage``. Paths in the file are relative to its own
+    folder and follow the rules of the profile's (inside the org's folder, no ``..``, no URL); every problem names
+    the brand.yml's line and field."""
     primary: Colour
     """Main brand colour, ``#RRGGBB``: headers, buttons, step numbers."""
     secondary: Colour | None = None
-    """Second colour, ``#RRGGBB``: the other end of the header gradient. Default: derived from primary."""
+    """Second colour, ``#RRGGBB``: the other end of the header gradient. Default: the primary a lightness
+    step darker (lighter when it is very dark), in the same hue."""
+    accent: Colour | None = None
+    """A dark colour the organisation chooses for headings and links, ``#RRGGBB``. It must reach 4.5:1 on the
+    background and on the light panels; if it does not, a warning says so and a darker shade of it is used.
+    Default: the primary, darkened as far as it needs to be."""
     text: Colour = "#1F2933"
     """Body text colour on the page background."""
     background: Colour = "#FFFFFF"
@@ -96,8 +122,12 @@ class Brand(Strict):
     """Alternative text for the logo. Default: the organisation's name."""
     font: Font | None = None
     """Brand font files. Default: the bundled Inter font."""
+    icon: Literal[ICONS] | None = None  # type: ignore[valid-type] - the tuple's items, an enum in the JSON Schema
+    """The line icon in the header: ``healthcare``, ``dental``, ``vision``, ``veterinary``, ``pharmacy``,
+    ``financial``, ``bank``, ``insurance``, ``retail``, ``store``, ``legal``, ``education``, ``government`` or
+    ``generic``. Default: the vertical's icon."""
 
-    @field_validator("primary", "secondary", "text", "background", mode="before")
+    @field_validator("primary", "secondary", "accent", "text", "background", mode="before")
     @classmethod
     def _colours(cls, value: Any) -> Any:
         # "before": an unquoted #RRGGBB is a YAML comment, i.e. null, which must not pass as "not given".
@@ -176,13 +206,18 @@ class Profile(Strict):
     short_name: ShortText | None = None
     """A short form of the name for tight spaces. Default: ``name``."""
     vertical: Literal[VERTICALS]  # type: ignore[valid-type] - the tuple's items, an enum in the JSON Schema
-    """Which wording and icon to use: ``healthcare``, ``financial``, ``retail`` or ``generic``."""
+    """Which wording and icon to use: ``healthcare``, ``financial``, ``retail`` or ``generic``
+    (``brand.icon`` and ``headline`` can replace the icon and the infographic's title)."""
     locales: list[LocaleCode] = Field(default=list(DEFAULT_LOCALES), min_length=1)
     """Locales to build, each present in ``sources/``; the first is the default."""
     page_size: Literal["a4", "letter"] = "a4"
     """Paper size of the PDF and the slide: ``a4`` or ``letter``."""
     brand: Brand
-    """Colours, logo and font."""
+    """Colours, logo, font and icon."""
+    headline: LocalHeadline | None = None
+    """The title of the infographic and the slide, at most 60 characters (one string for every locale, or
+    one per locale), e.g. ``Your dental check-up by video``. Default: the vertical's own title (``Join a
+    virtual health visit``). The email and the web pages keep their own headings."""
     links: Links
     """Web pages the toolkit links to."""
     contact: Contact = Contact()
@@ -228,6 +263,8 @@ class Profile(Strict):
 
 # ----------------------------------------------------------------- loading
 
+_BRAND_YML_GIVES = {f"{name}: required field is missing" for name in ("name", "brand.primary")}
+
 
 def load_profile(path: Path, locales: set[str] | None = None, display: str | None = None) -> Profile:
     """Load and validate ``org_profiles/<org-id>.yaml``.
@@ -248,11 +285,26 @@ def load_profile(path: Path, locales: set[str] | None = None, display: str | Non
     if not isinstance(data, dict):
         found = "an empty file" if data is None else describe(data)
         raise ProfileError([f"{display}: expected a mapping of profile fields (name: …, vertical: …), got {found}"])
+    context = {"profiles_dir": path.parent, "org_id": org_id, "locales": locales}
+    brand_lines: list[str] = []
+    if isinstance(data.get("brand"), dict) and "from" in data["brand"]:
+        declared = data.get("locales", list(DEFAULT_LOCALES))
+        own = [c for c in declared if isinstance(c, str)] if isinstance(declared, list) else []
+        data, brand_lines = profile_brandyml.apply(
+            data, key_lines, path.parent, org_id, display, {"profile_locales": own, **context}
+        )
     try:
-        return Profile.model_validate(data, context={"profiles_dir": path.parent, "org_id": org_id, "locales": locales})
+        profile = Profile.model_validate(data, context=context)
     except ValidationError as exc:
         lines = error_lines(exc, Profile, data, key_lines)
-        raise ProfileError([f"{display}{'' if at is None else f':{at}'}: {line}" for at, line in lines]) from None
+        if brand_lines:  # a field the broken brand.yml was to give is not also "missing" from the profile
+            lines = [(at, line) for at, line in lines if line not in _BRAND_YML_GIVES]
+        raise ProfileError(
+            brand_lines + [f"{display}{'' if at is None else f':{at}'}: {line}" for at, line in lines]
+        ) from None
+    if brand_lines:
+        raise ProfileError(brand_lines)
+    return profile
 
 
 def json_schema() -> str:

@@ -20,7 +20,9 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from visitkit import richtext
 
-LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+# A BCP 47 tag as sources/ names its folders: language, then an optional script and region
+# (``en``, ``zh-Hans``, ``pt-BR``, ``es-419``), each in its canonical case.
+LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|[0-9]{3}))?$")
 DEFAULT_LOCALES = ("en",)
 """The locales of a profile that names none."""
 MAX_URL_CHARS = 2000

@@ -11,7 +11,7 @@ import re
 from typing import Annotated, Literal
 
 from markdown_it import MarkdownIt
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 # "zero" turns every rule off; we switch on only the documented subset.
 _MD = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False}).enable(
@@ -48,12 +48,22 @@ class Run(BaseModel):
     href: SafeUrl | None = None
 
 
+# A BCP 47 language tag as the profile's locales are written (``en``, ``es``, ``pt-BR``): it lands in lang="".
+LangTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")]
+
+
 class Block(BaseModel):
-    """A paragraph (``items`` has one entry) or a bulleted/numbered list."""
+    """A paragraph (``items`` has one entry) or a bulleted/numbered list.
+
+    ``lang`` is set when the block is written in another language than the document it appears in
+    (an organisation's one-string prose, written in its default locale, on another locale's page):
+    renderers put it on the element that holds the block, so screen readers and hyphenation switch.
+    """
 
     model_config = ConfigDict(frozen=True)
     kind: Literal["p", "ul", "ol"] = "p"
     items: tuple[tuple[Run, ...], ...]
+    lang: LangTag | None = None
 
 
 def parse(text: str) -> list[Block]:

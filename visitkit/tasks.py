@@ -4,8 +4,9 @@ visitkit's doit loader (visitkit/loader.py) asks for them. The outputs come from
 the registry (visitkit/outputs.py). Each task lists exactly the files it reads as
 ``file_dep`` so doit rebuilds precisely what an edit touched:
 
-    validate:<org>          org_profiles/<org>.yaml + logo/font files → build/.work/<org>/profile.json
+    validate:<org>          org_profiles/<org>.yaml + brand.yml/logo/font files → build/.work/<org>/profile.json
     content:<org>/<loc>     profile.json + sources/<loc>/*.yaml      → build/.work/<org>/<loc>/content.json
+                            (an overlay's and its base's: fr-CA and fr; and sources/en's, the reference)
     <group>:<org>/<loc>     content.json + templates + logo/fonts    → build/<org>/<loc>/<file>
     <group>:<org>/<loc>     another output (the PDF)                 → its previews
     manifest:<org>, zip:<org>
@@ -76,17 +77,19 @@ class Org:
     logo: str | None  # project-relative
     fonts: tuple[str, ...]  # project-relative regular (and bold) font files
     flags: frozenset[str] = frozenset()  # opt-in options set to true, e.g. "faq.structured_data"; "brand.logo"
+    icon: str = "generic"  # the header icon (brand.icon, else the vertical's): names templates/icons/<icon>.svg
+    brand_file: str | None = None  # project-relative brand.yml (brand.from), which validation reads
 
     @property
     def assets(self) -> tuple[str, ...]:
-        return ((self.logo,) if self.logo else ()) + self.fonts
+        return ((self.brand_file,) if self.brand_file else ()) + ((self.logo,) if self.logo else ()) + self.fonts
 
 
 def scan_org(path: Path, available: set[str]) -> Org:
     """Read the few fields that decide which tasks exist; never raise."""
     org_id = path.stem
     empty = Org(org_id, path, (), "", None, ())
-    from visitkit import profile_file
+    from visitkit import icons, profile_file
 
     try:  # the validator's own guarded reader: size, UTF-8, aliases and depth checked before parsing
         data = profile_file.read_yaml(path, path.as_posix())
@@ -97,6 +100,14 @@ def scan_org(path: Path, available: set[str]) -> Org:
     locales = data.get("locales", ["en"])
     vertical = data.get("vertical")
     brand = data.get("brand") if isinstance(data.get("brand"), dict) else {}
+    brand_file = None
+    if "from" in brand:  # the brand.yml's logo and fonts are the org's files too (the profile's win)
+        from visitkit import profile_brandyml
+
+        found = profile_brandyml.plan(PROFILES, org_id, data)
+        if found is None:
+            return empty
+        brand_file, brand = (PROFILES / found[0]).as_posix(), found[1]["brand"]
     font = brand.get("font") if isinstance(brand.get("font"), dict) else {}
     assets: list[str | None] = []
     org_dir = (PROFILES / org_id).resolve()
@@ -108,11 +119,13 @@ def scan_org(path: Path, available: set[str]) -> Org:
             value = (PROFILES / value).as_posix()
         assets.append(value)
     logo, regular, bold = assets
+    chosen = brand.get("icon")
     if (
         not isinstance(locales, list)
         or not locales
         or not all(isinstance(c, str) and c in available for c in locales)
         or vertical not in profile_file.VERTICALS
+        or (chosen is not None and chosen not in icons.ICONS)
     ):
         return empty
     default = profile_file.DEFAULT_FONT
@@ -126,7 +139,9 @@ def scan_org(path: Path, available: set[str]) -> Org:
     )
     if logo:
         flags |= {"brand.logo"}  # outputs made from the logo (logo.png) exist only when there is one
-    return Org(org_id, path, tuple(dict.fromkeys(locales)), vertical, logo, tuple(dict.fromkeys(fonts)), flags)
+    icon = icons.icon_for(vertical, chosen)
+    fonts = tuple(dict.fromkeys(fonts))
+    return Org(org_id, path, tuple(dict.fromkeys(locales)), vertical, logo, fonts, flags, icon, brand_file)
 
 
 @functools.cache
@@ -150,9 +165,13 @@ def _scan_known(path: Path, available: set[str], record: snapshot.Record) -> Org
     if known is None:
         org = scan_org(path, available)
     else:
-        locales, vertical, logo, fonts, flags = known
-        org = Org(path.stem, path, tuple(locales), vertical, logo, tuple(fonts), frozenset(flags))
-    record.remember("scans", org.id, [list(org.locales), org.vertical, org.logo, list(org.fonts), sorted(org.flags)])
+        locales, vertical, logo, fonts, flags, icon, *brand_file = known  # a record from before brand.from: 6
+        org = Org(path.stem, path, tuple(locales), vertical, logo, tuple(fonts), frozenset(flags), icon, *brand_file)
+    record.remember(
+        "scans",
+        org.id,
+        [list(org.locales), org.vertical, org.logo, list(org.fonts), sorted(org.flags), org.icon, org.brand_file],
+    )
     return org
 
 
@@ -361,8 +380,10 @@ def _content_task(built: _Plan, org: Org, locale: str) -> dict[str, Any]:
     recipe = built.recipe(
         f"content-{locale}",
         ("visitkit.content", "visitkit.sources"),
-        # the reference locale's too: a key added there is checked for in every locale
-        [p.as_posix() for code in {locale, sources.REFERENCE} for p in sources.source_files(SOURCES, code)],
+        # the files of the locale's chain (an overlay's and its base's), and the reference's copy: a key
+        # added there is checked for in every locale
+        list(dict.fromkeys(p.as_posix() for p in (*sources.source_files(SOURCES, locale),
+                                                  *(SOURCES / sources.REFERENCE / name for name in sources.FILES)))),
     )
     args = [validated(org.id), org.id, locale, SOURCES.as_posix(), PROFILES.as_posix(), target]
     return {
@@ -401,9 +422,9 @@ def org_jobs(built: _Plan, org: Org, locale: str) -> list[Job]:
             args = (output.renderer, source, targets)
             jobs.append(Job(output.group, name, locale, tuple(targets), (source, recipe), "derive", args))
             continue
-        templates = [t.format(vertical=org.vertical) for t in module.TEMPLATES]
-        recipe = built.recipe(f"{output.group}-{org.vertical}", (output.renderer,), templates)
-        inputs = render.renderer_inputs(module, org.vertical, org.logo, org.fonts)
+        templates = [t.format(icon=org.icon) for t in module.TEMPLATES]
+        recipe = built.recipe(f"{output.group}-{org.icon}", (output.renderer,), templates)
+        inputs = render.renderer_inputs(module, org.icon, org.logo, org.fonts)
         assets = [f for f in inputs if f not in templates]
         (target, options), *_ = targets.items()
         if output.lists_outputs:

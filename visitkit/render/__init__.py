@@ -1,7 +1,7 @@
 """Renderers: one module per output format, each a pure ``render(context) -> bytes``.
 
 A renderer module declares ``TEMPLATES`` (project-relative files it reads;
-``{vertical}`` is filled in) and, when it does not read both, ``ASSETS`` (a subset
+``{icon}``, the organisation's header icon, is filled in) and, when it does not read both, ``ASSETS`` (a subset
 of ``("logo", "font")``). What it writes, and when, is its entry in the output
 registry (visitkit/outputs.py). It keeps heavy imports inside functions so that
 listing tasks stays cheap.
@@ -94,10 +94,12 @@ def template_problem(exc: BaseException) -> str | None:
     return f"{place}: {message}"
 
 
-def renderer_inputs(module: ModuleType, vertical: str, logo: str | None, fonts: Sequence[str]) -> list[str]:
-    """Every project-relative file ``module`` reads for one org: its exact task dependencies."""
+def renderer_inputs(module: ModuleType, icon: str, logo: str | None, fonts: Sequence[str]) -> list[str]:
+    """Every project-relative file ``module`` reads for one org: its exact task dependencies.
+
+    ``icon`` is the org's header icon (``Content.icon``; planning's ``Org.icon``)."""
     uses = getattr(module, "ASSETS", ("logo", "font"))
-    files = {template.format(vertical=vertical) for template in module.TEMPLATES}
+    files = {template.format(icon=icon) for template in module.TEMPLATES}
     if "logo" in uses and logo:
         files.add(logo)
     if "font" in uses:

@@ -10,9 +10,10 @@ Both renderings of the infographic read these, so the two cannot drift apart:
 Lengths are in mm and font sizes in pt, as the CSS writes them; the slide converts them.
 Besides numbers, the decisions both make from the content live here too: which title and
 name size class applies, when extra information leaves the panel (``EXTRA_WIDE``), how a URL
-is printed (``display_url``), the colour of each role (``colour_roles``, ``link_colour``,
-``shade``) and the aspect ratio of a logo (``image_size``, from ``aspect.py``, which the email's
-logo uses too).
+is printed (where it may wrap: ``url_segments``; beside or under the QR code: ``URL_BESIDE_QR``),
+how large the booking link's QR code is (``qr_side``: token ``qr``, grown for dense codes), the
+colour of each role (``colour_roles``, ``link_colour``, ``shade``) and the aspect ratio of a logo
+(``image_size``, from ``aspect.py``, which the email's logo uses too).
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ panel_gap       mm    5.5    4.5    3.8    3.2    2.6    2.2
 panel_pad       mm      7      6    5.5      5    4.5      4
 note_size       pt     10    9.3    8.9    8.4      8    7.5
 foot_pad        mm      7    6.5      6    5.5      5    4.5
+qr              mm     26     25     24     23     22     22
+scan_size       pt   10.5    9.9    9.6    9.2    8.8    8.4
 """
 
 # The same at every density: token, unit ("-" for a plain number), value, what it is.
@@ -116,6 +119,8 @@ btn2_pad_x           mm   3
 btn2_border          mm   0.45
 url_size             pt   8       the URL printed under a button's label
 url_gap              mm   0.6
+qr_gap               mm   3.5     between the booking link's QR code and its caption
+scan_pad             mm   2.5     inside the white card holding the QR code, under the booking button
 panel_rule           mm   0.3     the rule above each section of the panel
 para_gap             mm   1.2     between paragraphs in the panel and the note
 note_pad_x           mm   5       the full-width note (EXTRA_WIDE)
@@ -160,9 +165,16 @@ EXTRA_WIDE = 260  # characters of extra information above which it leaves the pa
 NAME_MEDIUM, NAME_LONG = 50, 90  # characters of the organisation's name: smaller footer (and wordmark)
 TITLE_CLASSES = ((18, "xl"), (23, "l"), (29, "m"))  # longest title line, in characters → t_xl …; else "s"
 SPREAD_FROM = 20  # mm of free height above the footer from which spare height is shared out between the steps
-URL_LIMIT, URL_LIMIT_FOOTER = 42, 56  # characters of a printed URL (under a button, in the footer)
+URL_LIMIT, URL_LIMIT_FOOTER = 42, 56  # display_url only: the PDF and the slide print URLs in full
+# The booking link's QR code: at least qr (a density token) on a side, quiet zone included, and more for a
+# dense code so that no module is smaller than QR_MODULE_MIN (phones read ~0.33 mm modules on paper at a
+# hand's length) — up to QR_MAX. Its readable URL sits beside it when at most URL_BESIDE_QR characters long
+# (about three lines in the narrow column beside the code), else under it at the card's full width.
+QR_MODULE_MIN, QR_MAX = 0.4, 28.0  # mm
+URL_BESIDE_QR = 40
+URL_BREAKS = "/.-?&=#@"  # a printed URL or address may wrap after these (only there, unless a part is too long)
 ELLIPSIS = "…"  # ends a shortened URL and text cut to fit
-RULE_MIX = 0.25  # rules are the tint moved this far towards primary
+RULE_MIX = 0.25  # rules are the tint moved this far towards primary (then made visible: rule_colour)
 WHITE = colors.WHITE
 
 
@@ -205,8 +217,20 @@ def title_class(lines: list[str]) -> str:
     return next((name for limit, name in TITLE_CLASSES if longest <= limit), "s")
 
 
+def qr_side(modules: int, level: int) -> float:
+    """Side in mm of the booking link's QR code (quiet zone included) with ``modules`` per side (without it)."""
+    from visitkit.render.qr import QUIET_ZONE
+
+    return max(DENSITIES[level]["qr"], min(QR_MAX, (modules + 2 * QUIET_ZONE) * QR_MODULE_MIN))
+
+
+def url_segments(text: str) -> list[str]:
+    """``text`` (a URL or an address as printed) cut after each of ``URL_BREAKS``: where a line may end."""
+    return re.findall(rf"[^{re.escape(URL_BREAKS)}]*[{re.escape(URL_BREAKS)}]+|[^{re.escape(URL_BREAKS)}]+$", text)
+
+
 def display_url(url: str, limit: int = URL_LIMIT) -> str:
-    """A URL as printed for readers of paper copies: no scheme, no "www.", no trailing slash, shortened."""
+    """A URL shortened with "…", kept for older callers: the PDF and the slide print ``qr.readable_url`` in full."""
     text = re.sub(r"^(https?://)?(www\.)?", "", url, flags=re.I).rstrip("/")
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
@@ -234,5 +258,12 @@ def colour_roles(c: Colors) -> dict[str, str]:
     return {
         "primary": c.primary, "secondary": c.secondary, "background": c.background, "text": c.text,
         "accent": c.accent, "on_primary": c.on_primary, "button": c.button, "muted": c.muted, "tint": c.tint,
-        "rule": colors.mix(c.tint, c.primary, RULE_MIX), "link": link_colour(c),
+        "rule": rule_colour(c), "link": link_colour(c),
     }
+
+
+def rule_colour(c: Colors) -> str:
+    """Step lines and panel rules: the tint moved RULE_MIX towards primary (in OKLab, so in the brand's hue),
+    then darkened (or lightened) until it shows on both grounds it is drawn on, the page and the panel
+    (``colors.EDGE``, 1.5:1), even for a brand colour close to the background."""
+    return colors.edge_for(colors.mix_oklab(c.tint, c.primary, RULE_MIX), (c.tint, c.background))

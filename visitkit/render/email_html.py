@@ -1,11 +1,16 @@
 """email.html: the campaign message that announces virtual appointments, ready to import.
 
 Written as a template with a stylesheet, then every rule is inlined into
-``style=""`` attributes by css-inline; only the ``@media`` block for small
-screens stays in a ``<style>`` (clients that honour it make the layout fluid).
+``style=""`` attributes by css-inline. The layout is "hybrid": tables that are
+``width:100%`` up to ``max-width:600px``, fluid images, columns that stack as
+inline-blocks, so it fits a phone even in mail apps that strip ``<style>``;
+Outlook on Windows gets fixed-width ghost tables in conditional comments. The
+``@media`` block that stays in a ``<style>`` only tightens the padding on phones.
 Images come only from the profile's ``assets_base_url``: the logo as
 ``logo.png`` and the infographic thumbnail, both files of the bundle. Without
 it the message has no image at all and names the organisation in text.
+A link whose text is its own URL is printed as people read it
+(``qr.readable_url``); every link target stays exact.
 """
 
 from __future__ import annotations
@@ -13,13 +18,16 @@ from __future__ import annotations
 import functools
 
 from visitkit import colors, outputs
-from visitkit.render import RenderContext, email_logo, html, mail
+from visitkit.render import RenderContext, email_logo, font_config, html, mail
 
 TEMPLATES = ("templates/email/email.html.j2", "templates/email/email.css.j2")
 ASSETS = ("logo",)  # read for its size only; the message uses the system fonts of the reader's device
 MAX_BYTES = 100 * 1024  # Gmail clips messages over ~102 KB
 # Outlook shows a long preheader's last characters followed by the body text; this filler keeps the body out.
 PREHEADER_FILL = "\u034f\u200c\u00a0" * 60
+CONTAINER_WIDTH = 600  # the message's width on a desktop (and in Outlook's ghost table)
+SECTION_PADDING = 40  # each side of a body section, on a desktop
+THUMB_PADDING = 24  # beside the thumbnail in the downloads panel
 EMAIL_FONTS = '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif'
 
 
@@ -49,8 +57,12 @@ def render(context: RenderContext) -> bytes:
             "image": mail.asset_url(content, outputs.BY_GROUP["thumbnail"].files[1].name),
             "thumbnail": mail.asset_url(content, outputs.name_of("thumbnail")),
         }
-    width, height = mail.thumbnail_size(content.page_size)
-    page = mail.environment(context.assets).get_template("email/email.html.j2").render(
+    thumb_width, thumb_height = mail.thumbnail_size(content.page_size)
+    env = mail.environment(context.assets)
+    env.filters["shown"] = shown_text
+    # Addresses in <bdi dir="ltr"> (right-to-left messages); the text is defused first, as finalize would.
+    env.filters["isolate"] = lambda text: html.isolate(mail.defuse(text))
+    page = env.get_template("email/email.html.j2").render(
         c=content,
         m=content.campaign,
         labels=content.labels,
@@ -61,11 +73,14 @@ def render(context: RenderContext) -> bytes:
             "footer_text": colors.adjust_for(p["muted"], canvas, colors.BODY_TEXT),
             "start": "right" if content.dir == "rtl" else "left",
         },
-        font_stack=_font_stack(content.font.family),
+        # The downloads panel's two columns: their widths side by side (the inline-blocks' max-widths and
+        # Outlook's ghost cells).
+        panel={"width": CONTAINER_WIDTH - 2 * SECTION_PADDING, "thumb": THUMB_PADDING + thumb_width},
+        font_stack=_font_stack(content.font.family, content.lang),
         logo=logo,
         downloads=downloads,
         faq_url=mail.asset_url(content, outputs.name_of("faq")),
-        thumb={"width": width, "height": height},
+        thumb={"width": thumb_width, "height": thumb_height},
         button_width=_button_width(content.campaign.button.label),
         preheader_fill=PREHEADER_FILL,
         address_html=mail.address_html(content),
@@ -77,6 +92,16 @@ def render(context: RenderContext) -> bytes:
     return (inlined.strip() + "\n").encode("utf-8")
 
 
+def shown_text(text: str, href: str | None) -> str:
+    """The text of a link run as printed: a web link whose text is its own target is shown as people read it
+    (``readable_url``: no scheme, no ``www.``, international domains in their script); the target stays exact."""
+    if href and text.strip() == href and href.lower().startswith(("https://", "http://")):
+        from visitkit.render.qr import readable_url
+
+        return readable_url(href)
+    return text
+
+
 @functools.cache
 def _inliner():
     import css_inline
@@ -86,10 +111,10 @@ def _inliner():
     return css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
 
 
-def _font_stack(family: str):
+def _font_stack(family: str, lang: str = "en"):
     from markupsafe import Markup
 
-    stack = EMAIL_FONTS
+    stack = font_config.system_stack(EMAIL_FONTS, lang, others=False)  # the locale's script fonts first
     if html._FAMILY.fullmatch(family):
         stack = f'"{family}", {stack}'
     return Markup(stack)

@@ -9,7 +9,9 @@ from visitkit.render import RenderContext, faq_jsonld, html
 TEMPLATES = (
     "templates/faq/page.html.j2",
     "templates/faq/page.css.j2",
+    "templates/faq/base.css.j2",
     "templates/faq/components.css.j2",
+    "templates/faq/contact.css.j2",
     "templates/faq/macros.html.j2",
 )
 ASSETS = ("logo",)  # the page uses the visitor's system fonts, so the font files are not inputs

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from visitkit import colors
 from visitkit.render import RenderContext, jinja_environment, template_sources
@@ -33,16 +34,20 @@ SYSTEM_FONTS = (
 )
 
 
-def render(context: RenderContext, template: str, **variables: Any) -> bytes:
-    """Render ``template`` (a name under ``templates/``) with the shared variables."""
+def render(context: RenderContext, template: str, kind: str = "faq", **variables: Any) -> bytes:
+    """Render ``template`` (a name under ``templates/``) with the shared variables.
+
+    ``kind`` (``faq`` or ``resources``) names the scope class, so that the two fragments pasted into one
+    host page never style each other.
+    """
     content = context.content
     env = environment(context.assets)
     html = env.get_template(template).render(
         c=content,
         labels=content.labels,
         p=palette(content.colors),
-        scope=scope_class(content.org_id),
-        font_stack=font_stack(content.font.family),
+        scope=scope_class(content.org_id, kind),
+        font_stack=font_stack(content.font.family, content.lang),
         booking=next((cta for cta in content.infographic.ctas if cta.id == "booking"), None),
         other_ctas=[cta for cta in content.infographic.ctas if cta.id != "booking"],
         **variables,
@@ -56,7 +61,13 @@ def render(context: RenderContext, template: str, **variables: Any) -> bytes:
 def environment(assets: Mapping[str, bytes]) -> jinja2.Environment:
     """The Jinja environment over the Jinja templates among ``assets`` (autoescape on for every
     template, whatever its extension: the CSS files are included in <style>)."""
-    filters = (("blocks", visible_blocks), ("link_groups", link_groups), ("plain", plain_text))
+    filters = (
+        ("blocks", visible_blocks),
+        ("link_groups", link_groups),
+        ("plain", plain_text),
+        ("print_url", print_url),
+        ("isolate", isolate),
+    )
     return jinja_environment(template_sources(assets), True, None, filters)
 
 
@@ -74,9 +85,11 @@ def palette(c: Colors) -> dict[str, str]:
         "tint_text": colors.adjust_for(base["text"], base["tint"], colors.BODY_TEXT),
         "tint_accent": colors.adjust_for(base["accent"], base["tint"], colors.BODY_TEXT),
         "tint_muted": colors.adjust_for(base["muted"], base["tint"], colors.BODY_TEXT),
-        # Hairlines and card edges: decorative, the layout does not depend on them.
-        "border": colors.mix(base["text"], base["background"], 0.86),
-        "tint_border": colors.mix(base["accent"], base["tint"], 0.8),
+        # Hairlines and card edges: decorative, but they must show (colors.EDGE) even on a pale brand. Mixed in
+        # OKLab so they keep the brand's hue; a tinted card's edge sits on its tint and on the page.
+        "border": colors.edge_for(colors.mix_oklab(base["background"], base["text"], 0.14), (base["background"],)),
+        "tint_border": colors.edge_for(colors.mix_oklab(base["tint"], base["accent"], 0.2),
+                                       (base["tint"], base["background"])),
         # Soft shapes on the brand gradient, in the colour opposite to its text so they only ever
         # raise the contrast of text that crosses them.
         "glow": _rgba(shade, 0.08),
@@ -84,20 +97,50 @@ def palette(c: Colors) -> dict[str, str]:
     }
 
 
-def scope_class(org_id: str) -> str:
-    """A CSS class unique to the organisation: ``vk-faq-<org-id>``."""
+SCOPE_KINDS = ("faq", "resources")
+
+
+def scope_class(org_id: str, kind: str = "faq") -> str:
+    """A CSS class unique to the organisation and the output: ``vk-faq-<org-id>``, ``vk-resources-<org-id>``."""
+    if kind not in SCOPE_KINDS:
+        raise ValueError(f"scope kind must be one of {SCOPE_KINDS}, got {kind!r}")
     safe = re.sub(r"[^a-z0-9-]", "-", org_id.lower()).strip("-") or "org"
-    return f"vk-faq-{safe}"
+    return f"vk-{kind}-{safe}"
 
 
-def font_stack(family: str) -> Any:
-    """The brand family (used when the visitor has it installed, never downloaded), then system fonts."""
+def print_url(href: str | None, text: str = "") -> str:
+    """What a printed page shows after a link: the address in readable form, or ``""``.
+
+    Only for addresses a reader can use on paper (web, e-mail, phone), never for in-page or relative links,
+    and not when the link text already shows it.
+    """
+    from visitkit.render.qr import readable_url
+
+    if not href:
+        return ""
+    scheme = href.split(":", 1)[0].lower() if ":" in href else ""
+    if scheme in ("http", "https"):
+        shown = readable_url(href)
+    elif scheme in ("mailto", "tel"):
+        shown = unquote(href.split(":", 1)[1].split("?", 1)[0])
+    else:
+        return ""
+    flat = "".join(text.split()).lower()
+    return "" if shown and "".join(shown.split()).lower() in flat else shown
+
+
+def font_stack(family: str, lang: str = "en") -> Any:
+    """The brand family (used when the visitor has it installed, never downloaded), then system fonts, with
+    fonts for Arabic, Hebrew, Japanese and Chinese (``lang``'s own first: ``font_config.system_stack``)."""
     from markupsafe import Markup
 
+    from visitkit.render.font_config import system_stack
+
     # Markup: HTML escaping would turn the quotes into &#34;, which CSS inside <style> does not decode.
+    stack = system_stack(SYSTEM_FONTS, lang)
     if _FAMILY.fullmatch(family):
-        return Markup(f'"{family}", {SYSTEM_FONTS}')
-    return Markup(SYSTEM_FONTS)
+        return Markup(f'"{family}", {stack}')
+    return Markup(stack)
 
 
 def heading_level(value: Any, low: int = 2, high: int = 5) -> int:
@@ -125,15 +168,49 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 # ---------------------------------------------------------------- richtext
 
 
-def visible_blocks(blocks: Iterable[Block]) -> list[tuple[str, list[tuple[Run, ...]]]]:
+class Items(list):
+    """A block's visible items; ``lang`` is the block's own language when it differs from the page's
+    (templates write it as ``lang=""`` on the element that holds the block)."""
+
+    lang: str | None = None
+
+
+def visible_blocks(blocks: Iterable[Block]) -> list[tuple[str, Items]]:
     """Blocks as ``(kind, items)`` without empty runs, items or blocks: no empty <p> or <li>."""
     out = []
     for block in blocks:
-        items = [tuple(r for r in item if r.text) for item in block.items]
-        items = [item for item in items if "".join(r.text for r in item).strip()]
+        items = Items(tuple(r for r in item if r.text) for item in block.items)
+        items[:] = [item for item in items if "".join(r.text for r in item).strip()]
+        items.lang = block.lang
         if items:
             out.append((block.kind, items))
     return out
+
+
+# Addresses that read left to right whatever the text around them: web addresses, email addresses, phone
+# numbers (ASCII only: Arabic-Indic digits belong to the text). In right-to-left text the bidi algorithm
+# would otherwise reorder their parts ("+971 4 000 0000" shown as "0000 000 4 971+").
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|\+?[0-9][0-9 ().-]{5,}[0-9]"
+    r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?:/[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*)?"
+)
+
+
+def isolate(text: str) -> Any:
+    """``text`` escaped, each address in it wrapped in ``<bdi dir="ltr">``: isolated from the text around
+    it and read left to right in any page direction (in left-to-right text it changes nothing)."""
+    from markupsafe import Markup, escape
+
+    out, end = [], 0
+    for match in _ADDRESS.finditer(text):
+        address = match.group(0).rstrip(".,;:!?)")  # sentence punctuation after an address is the sentence's
+        start = match.start()
+        out += [escape(text[end:start]), Markup('<bdi dir="ltr">'), escape(address), Markup("</bdi>")]
+        end = start + len(address)
+    out.append(escape(text[end:]))
+    return Markup("").join(out)
 
 
 def link_groups(runs: Iterable[Run]) -> list[tuple[str | None, list[Run]]]:

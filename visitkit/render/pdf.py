@@ -2,10 +2,18 @@
 
 Layout: a gradient header (logo plate, vertical icon, two-line title), the
 numbered client journey beside a panel of call-to-action buttons and help,
-and a footer pinned to the bottom of the page. Everything must fit one page
-for long names and translated text, so the page is laid out at the lightest
-*density* that fits: a first guess from text lengths, then a check of the
-real layout (``Document.pages``), stepping to a denser class until it fits.
+and a footer pinned to the bottom of the page. Under the booking button, a
+card holds the booking link for paper: a vector QR code (``qr.py``, inline
+SVG with a ``<title>``, its side from ``design.qr_side``) and the link as
+people read it (``qr.readable_url``: in full, international domains in their
+own script), allowed to wrap after ``/ . - ? & = # @`` (``<wbr>``, never in
+the href). Every URL on the page is printed that way, never shortened.
+Text never leaves its card: long words are hyphenated in the content's
+language and anything still too wide breaks anywhere (``infographic.css``).
+
+Everything must fit one page for long names and translated text, so the
+page is laid out at the lightest *density* that fits: a first guess from
+text lengths, then a check of the real layout (``Document.pages``), stepping to a denser class until it fits.
 Every size, spacing, density, cut-off and colour role comes from the design
 tokens (``design.py``), which the slide (``pptx.py``) lays out with too: they
 are written as CSS custom properties ahead of ``infographic.css``.
@@ -30,20 +38,22 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from visitkit.render import RenderContext, balanced_lines, design, font_config
+from visitkit import colors
+from visitkit.render import RenderContext, balanced_lines, design, font_config, qr
 
 if TYPE_CHECKING:
     from markupsafe import Markup
 
-    from visitkit.content import Content
+    from visitkit.content import Content, Cta
     from visitkit.richtext import Block
 
 TEMPLATES = (
     "templates/infographic/infographic.html.j2",
     "templates/infographic/infographic.css",
-    "templates/icons/{vertical}.svg",
+    "templates/icons/{icon}.svg",  # the org's chosen icon (Content.icon)
+    *font_config.SCRIPT_FILES,  # fallbacks for Arabic, Hebrew, Japanese and Chinese text, in every locale
 )
 
 BASE_URL = "https://visitkit.invalid/assets/"  # .invalid never resolves (RFC 2606)
@@ -52,6 +62,7 @@ DENSITIES = len(design.DENSITIES)  # classes d0 (airy) … d5 (tightest), their 
 _SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 _MM_PER_PX = 25.4 / 96
+_QR_CONTRAST = 12.0  # least contrast of the body text on white for the QR's modules to take its colour
 _MIN_STEP_GROWTH = 1.09  # content height ratio of neighbouring densities: 1.08–1.14 (measured); a miss just spreads
 
 _jinja: Any = None
@@ -183,6 +194,7 @@ def _served_assets(context: RenderContext) -> dict[str, bytes]:
     """The files the page may load: fonts, the logo and the icon recoloured for the header."""
     content = context.content
     files = {_font_path(context.asset(path)): context.asset(path) for path in (content.font.regular, content.font.bold)}
+    files.update((_font_path(context.asset(path)), context.asset(path)) for path in font_config.SCRIPT_FILES)
     if content.logo:
         files[content.logo.path] = context.asset(content.logo.path)
     icon = _icon_path(content)
@@ -194,7 +206,7 @@ def _served_assets(context: RenderContext) -> dict[str, bytes]:
 
 
 def _icon_path(content: Content) -> str:
-    return TEMPLATES[2].format(vertical=content.vertical)
+    return TEMPLATES[2].format(icon=content.icon)
 
 
 def _fetcher_class() -> type:
@@ -291,7 +303,7 @@ def _colour(value: str) -> str:
 
 
 def _family(data: bytes) -> str:
-    return "vk-" + hashlib.sha256(data).hexdigest()[:12]
+    return "vk-" + font_config.font_fingerprint(data)
 
 
 def _font_path(data: bytes) -> str:
@@ -314,13 +326,28 @@ def _variable_css(context: RenderContext) -> str:
     colour, alpha = design.shade(content.colors)
     shade = "rgba({},{},{},{:g})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)), alpha)
     size = {"a4": "A4", "letter": "letter"}[content.page_size]
+    # Script fonts after the brand font, in every locale (Pango falls back glyph by glyph along the list,
+    # and the brand font has no Arabic, Hebrew or CJK letters, so their runs are shaped whole by one font).
+    # The shared FontConfiguration registers each rule once per process: they cost nothing after that,
+    # and a document embeds only the glyphs it uses.
+    faces, regular_scripts, bold_scripts = [], [], []
+    for script in font_config.script_order(content.lang):
+        files = font_config.SCRIPT_FONTS[script][:2]
+        for path, weight, names in zip(files, (400, 700), (regular_scripts, bold_scripts), strict=True):
+            family, url = _family(context.asset(path)), _asset_url(_font_path(context.asset(path)))
+            faces.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{url}"); }}')
+            names.append(f'"{family}"')
+    regular_list, bold_list = ", ".join(regular_scripts), ", ".join(bold_scripts)
     return f"""
 @font-face {{ font-family: "{regular_family}"; font-weight: 400; src: url("{regular_url}"); }}
 @font-face {{ font-family: "{bold_family}"; font-weight: 700; src: url("{bold_url}"); }}
+{chr(10).join(faces)}
 @page {{ size: {size} portrait; }}
 :root {{{roles} --shade: {shade}; }}
-html {{ font-family: "{regular_family}", sans-serif; }}
-h1, h2, h3, strong, b, .bold {{ font-family: "{bold_family}", "{regular_family}", sans-serif; font-weight: 700; }}
+html {{ font-family: "{regular_family}", {regular_list}, sans-serif; }}
+h1, h2, h3, strong, b, .bold {{
+  font-family: "{bold_family}", "{regular_family}", {bold_list}, sans-serif; font-weight: 700;
+}}
 .icon {{ background-image: url("{_asset_url(_icon_path(content))}"); }}
 """
 
@@ -348,10 +375,40 @@ def _values(context: RenderContext) -> dict[str, Any]:
         "extra_wide": design.extra_wide(info.extra),  # long notes read better across the page than in the panel
         "homepage": content.links.get("homepage"),
         "rich": _rich,
-        "display_url": design.display_url,
-        "url_limit_footer": design.URL_LIMIT_FOOTER,
+        "printed_url": _printed_url,
         "safe_url": _safe_url,
+        "qr": _qr(context, primary[0]) if primary and _safe_url(primary[0].url) else None,
     }
+
+
+def _qr(context: RenderContext, booking: Cta) -> dict[str, Any]:
+    """The booking link's QR code as inline-SVG data: modules, side per density (mm), colours, accessible name."""
+    content = context.content
+    modules = qr.size(booking.url)
+    # Dark modules on white, whatever the page colours: a code reads only with strong contrast, so the
+    # body text colour is used only when it is near-black on white (the default is about 14:1).
+    dark = content.colors.text if colors.contrast(content.colors.text, colors.WHITE) >= _QR_CONTRAST else "#000000"
+    readable = qr.readable_url(booking.url)
+    return {
+        "path": qr.svg_path(booking.url),
+        "view": modules + 2 * qr.QUIET_ZONE,
+        "quiet": qr.QUIET_ZONE,
+        "sides": [round(design.qr_side(modules, level), 2) for level in range(DENSITIES)],
+        "dark": _colour(dark),
+        "light": colors.WHITE,
+        "title": f"{content.infographic.scan}: {readable}",
+        "url": booking.url,
+        "beside": len(readable) <= design.URL_BESIDE_QR,
+    }
+
+
+def _printed_url(url: str, readable: bool = True) -> Markup:
+    """A URL (or, with ``readable=False``, an address) as printed: in full, with a line break allowed
+    after each of ``design.URL_BREAKS`` (``<wbr>``, so nothing is added to the text or the link)."""
+    from markupsafe import Markup, escape
+
+    text = qr.readable_url(url) if readable else url
+    return Markup("<wbr>").join(escape(part) for part in design.url_segments(text))
 
 
 def _first_density(content: Content) -> int:
@@ -369,6 +426,7 @@ def _first_density(content: Content) -> int:
     gap = d2["step_gap_5"] if len(info.steps) == 5 else d2["step_gap"]  # .steps-5 spaces its steps wider
     journey = sum(7.0 + gap + 4.7 * lines(step.body, 51) for step in info.steps)
     panel = 12.0 + 10.0 * (len(info.ctas) - 1) + 4.4 * sum(lines(b, 38) for b in (info.help, info.contact))
+    panel += d2["qr"] + 6.0  # the QR card under the booking button
     wide = design.extra_wide(info.extra)
     extra = lines(info.extra, 85 if wide else 38)
     if not wide:
@@ -397,10 +455,29 @@ def _logo(context: RenderContext) -> dict[str, Any] | None:
 
 
 def _safe_url(url: str | None) -> str | None:
-    """Validated upstream; checked again because a javascript: link in a PDF would be live."""
+    """Validated upstream; checked again because a javascript: link in a PDF would be live.
+
+    An international host name is written in its ASCII (IDNA) form: a PDF link is a URI, and WeasyPrint
+    would otherwise percent-encode the host's UTF-8, which only some viewers pass on correctly.
+    """
     if url and url.lower().startswith(_SAFE_SCHEMES):
-        return url
+        return _ascii_host(url)
     return None
+
+
+def _ascii_host(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host or host.isascii():
+        return url
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+        # The standard library speaks IDNA 2003, which maps some letters (ß, ς) to others: keep those as written.
+        if ascii_host.encode("ascii").decode("idna") != host:
+            return url
+    except UnicodeError:
+        return url
+    return urlunsplit(parts._replace(netloc=ascii_host + (f":{parts.port}" if parts.port else "")))
 
 
 def _rich(blocks: Iterable[Block]) -> Markup:
@@ -410,11 +487,12 @@ def _rich(blocks: Iterable[Block]) -> Markup:
     out: list[str] = []
     for block in blocks:
         items = ["".join(_run(run) for run in item) for item in block.items]
+        lang = f' lang="{block.lang}"' if block.lang else ""  # a validated tag: prose in its own language
         if block.kind == "p":
-            out.append(f"<p>{items[0]}</p>")
+            out.append(f"<p{lang}>{items[0]}</p>")
         else:
             lis = "".join(f"<li>{item}</li>" for item in items)
-            out.append(f"<{block.kind}>{lis}</{block.kind}>")
+            out.append(f"<{block.kind}{lang}>{lis}</{block.kind}>")
     return Markup("".join(out))
 
 
@@ -422,6 +500,8 @@ def _run(run: Any) -> str:
     from markupsafe import escape
 
     html = str(escape(run.text))
+    if run.href and run.href.lower().startswith("mailto:") and "@" in run.text and " " not in run.text.strip():
+        html = str(_printed_url(run.text, readable=False))  # an address: wraps after "@" or ".", never mid-name
     if run.em:
         html = f"<em>{html}</em>"
     if run.strong:

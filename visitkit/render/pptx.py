@@ -8,8 +8,11 @@ title placeholder, so PowerPoint's accessibility checker and screen readers find
 
 Brand colours and the brand font go into the slide master's *theme*; shapes and text refer to
 theme colours, so re-colouring the theme in PowerPoint keeps the design consistent. PowerPoint
-never measures text for us (autofit only happens when a user edits), so every text box is sized
-here, with the real font files, and shrunk step-wise until its wrapped lines fit.
+never measures text for us (autofit only happens when a user edits), so every text is broken into
+lines here (Unicode line breaking; URLs and e-mail addresses only at their own break points),
+measured with the real font files shaped by HarfBuzz and never narrower than in DejaVu Sans (the
+common substitute when the font is missing), shrunk step-wise until it fits, and written with
+explicit line breaks. The booking link is also a QR code (vector), with its readable URL beside it.
 
 This module runs the stages of ``render/slide/``: measure (``text``) → lay out (``layout``) →
 draw (``draw``) → package (``package``). The output is byte-reproducible: fixed document
@@ -26,7 +29,7 @@ from visitkit.render.slide import draw, layout, package, text
 if TYPE_CHECKING:
     from visitkit.render import RenderContext
 
-TEMPLATES = ("templates/icons/{vertical}.svg",)
+TEMPLATES = ("templates/icons/{icon}.svg",)  # the org's chosen icon (Content.icon)
 
 
 def render(context: RenderContext) -> bytes:

@@ -1,7 +1,9 @@
 """resources.fragment.html: the resources as a drop-in section for an organisation's existing website.
 
-One root ``<section>`` whose ``<style>`` is scoped to the root's class (the same
-isolation as faq.fragment.html), no script and no ``<h1>``. Option
+One root ``<section>`` whose ``<style>`` is scoped to the root's class
+(``vk-resources-<org-id>``: the same isolation as faq.fragment.html, and the two
+never style each other), every id prefixed with ``vk-res-``, no script and no
+``<h1>``. Option
 ``heading_level`` (2–5, default 2) sets the section headings' level.
 
 Links to the downloads are absolute below ``assets_base_url`` when the profile
@@ -19,7 +21,7 @@ TEMPLATES = (
     "templates/resources/macros.html.j2",
     "templates/resources/components.css.j2",
     "templates/faq/fragment.css.j2",
-    "templates/faq/components.css.j2",
+    "templates/faq/base.css.j2",
     "templates/faq/macros.html.j2",
 )
 ASSETS: tuple[str, ...] = ()  # no logo (the host site shows its own brand) and no font files
@@ -34,6 +36,7 @@ def render(context: RenderContext) -> bytes:
     return html.render(
         context,
         "resources/fragment.html.j2",
+        kind="resources",
         level=level,
         files=files,
         # Without a known address the FAQ may live anywhere on the host site: no link rather than a broken one.

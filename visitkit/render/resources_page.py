@@ -17,8 +17,10 @@ TEMPLATES = (
     "templates/resources/page.html.j2",
     "templates/resources/macros.html.j2",
     "templates/resources/components.css.j2",
+    "templates/resources/page.css.j2",
     "templates/faq/page.css.j2",
-    "templates/faq/components.css.j2",
+    "templates/faq/base.css.j2",
+    "templates/faq/contact.css.j2",
     "templates/faq/macros.html.j2",
 )
 ASSETS = ("logo",)  # system fonts, like faq.html
@@ -38,6 +40,7 @@ def render(context: RenderContext) -> bytes:
     return html.render(
         context,
         "resources/page.html.j2",
+        kind="resources",
         logo=logo,
         files={name: name for name in FILES},
         faq=outputs.name_of("faq"),

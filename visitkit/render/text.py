@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,8 @@ def _blocks_with(url: Callable[[str], str]) -> Callable:
 def wrap(text: str, indent: int = 0, first: str = "", width: int = WIDTH) -> str:
     """``text`` filled to ``width`` columns; words (and URLs) are never broken."""
     prefix = " " * indent
+    if any(_wide(char) for char in text):
+        return _wrap_wide(text, width, prefix + first, prefix + " " * len(first))
     return textwrap.fill(
         " ".join(text.split()),
         width=width,
@@ -66,7 +69,40 @@ def wrap(text: str, indent: int = 0, first: str = "", width: int = WIDTH) -> str
 def underline(title: str, char: str = "=") -> str:
     """A title over a line of ``char`` as long as its longest line."""
     lines = wrap(title).split("\n")
-    return "\n".join(lines) + "\n" + char * max(len(line) for line in lines)
+    return "\n".join(lines) + "\n" + char * max(columns(line) for line in lines)
+
+
+def columns(line: str) -> int:
+    """How many columns ``line`` takes in a monospaced font: wide (CJK) characters take two."""
+    return sum(2 if _wide(char) else 1 for char in line)
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _wrap_wide(text: str, width: int, initial: str, subsequent: str) -> str:
+    """``wrap`` for text with CJK characters, which has no spaces to break at: lines break where Unicode
+    allows (UAX #14: between ideographs, never before 、。), counted in columns; a run without wide
+    characters (a URL, a Latin word) stays whole."""
+    from uniseg.linebreak import line_break_units
+
+    pieces: list[tuple[str, bool]] = []  # (text, a space before it)
+    for word in text.split():
+        units = list(line_break_units(word)) if any(_wide(char) for char in word) else [word]
+        pieces += [(unit, index == 0) for index, unit in enumerate(units)]
+    lines: list[str] = []
+    line, empty = initial, True
+    for piece, spaced in pieces:
+        glue = " " if spaced and not empty else ""
+        if not empty and columns(line + glue + piece) > width:
+            lines.append(line)
+            line = subsequent + piece
+        else:
+            line += glue + piece
+        empty = False
+    lines.append(line)
+    return "\n".join(lines)
 
 
 def runs(items: Iterable[Run], url: Callable[[str], str] = clean) -> str:

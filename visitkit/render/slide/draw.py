@@ -5,7 +5,8 @@ and outlines (nothing inherited from the stock theme's shape styles), real bulle
 exact line spacing, alt text or the "decorative" mark. Shapes and text refer to theme colours;
 ``patch_theme`` writes the design's colour roles and the brand font into the slide master's
 theme (python-pptx has no theme API), so re-colouring the theme in PowerPoint keeps the design
-consistent. The logo and the vertical's icon are rasterised here (PowerPoint takes no SVG).
+consistent. The logo and the vertical's icon are rasterised here (PowerPoint takes no SVG); the QR
+code is vector, one freeform shape of its dark modules on a white square.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from visitkit.render import design
+from visitkit.render import design, qr
 from visitkit.render.slide.layout import EMU_PER_PT, Box, Item
 from visitkit.render.slide.text import BREAK, LINK, MM, PRIMARY, SECONDARY, Para, TRun, clean
 
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
     from visitkit.render import RenderContext
 
 # Text is measured at the design width (as the PDF sets it), but every text box is drawn this much
-# wider, into the free space beside it: PowerPoint or LibreOffice measuring a little wider than Pillow
-# must never wrap into an extra line, which would overflow the box.
+# wider, into the free space beside it: a renderer measuring a line a little wider than HarfBuzz (hinting,
+# rounding) must never wrap it into an extra line, which would overflow the box.
 BOX_SLACK = 0.02
 MARKER_GAP = 1.4  # mm between a list marker's right edge and the text
 NS = {
@@ -86,6 +87,11 @@ class Painter:
                     shape = self.slide.shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
                 shape.name = item.name
                 self.text(shape.text_frame, item.paras)
+                if item.url:  # on the shape, so the text keeps its colour (see buttons below)
+                    shape.click_action.hyperlink.address = item.url
+                continue
+            if item.kind == "qr":
+                self.qr_code(item)
                 continue
             if item.kind == "polygon":
                 shape = self.polygon(item.points, item.name)
@@ -138,6 +144,48 @@ class Painter:
         etree.SubElement(geom, qn("a:avLst"))
         etree.SubElement(sp_pr, qn("a:noFill"))
         return shape
+
+    def qr_code(self, item: Item) -> None:
+        """The QR code: a white square, then every dark module as one freeform shape (vector, crisp at any zoom).
+
+        The modules are black whatever the theme: a re-coloured theme must not make the code unreadable.
+        Each horizontal run of modules is one closed rectangle of the same path, so renderers fill it
+        without seams between modules.
+        """
+        from lxml import etree
+        from pptx.enum.shapes import MSO_SHAPE
+
+        box = item.box
+        # Square, as the PDF's SVG: it sits in the corner of the white card (layout.qr_code).
+        square = self.shape(MSO_SHAPE.RECTANGLE, box, "QR code background")
+        self.fill(square, replace(item, fill="#FFFFFF", radius=0.0))
+        _decorative(square)
+        size = qr.size(item.url)
+        module = box.w / (size + 2 * qr.QUIET_ZONE)  # pt
+        inset = qr.QUIET_ZONE * module
+        # python-pptx's FreeformBuilder re-scans every point per segment (quadratic): build a one-module
+        # shape with it, then write the path itself, one closed rectangle per run, in module units.
+        builder = self.slide.shapes.build_freeform(0, 0, scale=1.0)
+        builder.add_line_segments([(1, 0), (1, 1), (0, 1)], close=True)
+        shape = builder.convert_to_shape()
+        shape.left, shape.top = _emu(box.x + inset), _emu(box.y + inset)
+        shape.width = shape.height = _emu(size * module)
+        path = shape._element.find(".//a:custGeom/a:pathLst/a:path", NS)
+        for child in list(path):
+            path.remove(child)
+        path.set("w", str(size))
+        path.set("h", str(size))
+        for y, x, n in qr.runs(item.url):
+            for index, (px, py) in enumerate(((x, y), (x + n, y), (x + n, y + 1), (x, y + 1))):
+                step = etree.SubElement(path, qn("a:moveTo" if index == 0 else "a:lnTo"))
+                etree.SubElement(step, qn("a:pt"), x=str(px), y=str(py))
+            etree.SubElement(path, qn("a:close"))
+        shape.name = item.name
+        _unstyle(shape)
+        self.fill(shape, replace(item, fill="#000000", radius=0.0))
+        # Named as the PDF names it: the caption and the URL it leads to ("Scan to book: riverside.example/book").
+        descr = f"{clean(self.c.infographic.scan)}: {qr.readable_url(item.url)}"
+        shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", descr)
 
     def polygon(self, points: Sequence[tuple[float, float]], name: str) -> Any:
         builder = self.slide.shapes.build_freeform(_emu(points[0][0]), _emu(points[0][1]), scale=1.0)
@@ -366,12 +414,12 @@ def logo_png(context: RenderContext) -> tuple[bytes | None, float | None]:
 
 
 def icon_png(context: RenderContext) -> bytes:
-    """The vertical's line icon, stroked in the on-primary colour, as a transparent PNG."""
+    """The org's line icon (``Content.icon``), stroked in the on-primary colour, as a transparent PNG."""
     from lxml import etree
 
     from visitkit.render.raster import svg_to_png
 
-    svg = context.asset(f"templates/icons/{context.content.vertical}.svg")
+    svg = context.asset(f"templates/icons/{context.content.icon}.svg")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     root = etree.fromstring(svg, parser)
     colour = context.content.colors.on_primary

@@ -4,8 +4,12 @@ The ``Designer`` follows the PDF's CSS (templates/infographic/infographic.css) t
 design tokens (visitkit/render/design.py): the fixed lengths and the six density levels, the
 title and name classes, the extra-information cut-off and the colour roles. It lays the slide
 out at the airiest density whose content fits above the footer, measuring every text with
-text.py, then shares out spare height between the steps, as the PDF does. The result is a list
-of ``Item``s in reading order; draw.py turns them into DrawingML.
+text.py, then shares out spare height between the steps, as the PDF does. Under the booking
+button, the booking link's card, as the PDF's: its QR code and caption with the readable URL
+(``qr_code``). Texts keep the lines the PDF sets them in (``keep_lines``), so that the measuring's
+floor for a substitute font does not push the slide's layout away from the PDF's. Last, every
+text's lines are written out (``set``) at the width they were measured at. The result is a list of ``Item``s
+in reading order; draw.py turns them into DrawingML.
 """
 
 from __future__ import annotations
@@ -15,16 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from visitkit.render import balanced_lines, design
+from visitkit.render import balanced_lines, design, qr
 from visitkit.render.slide.text import (
     ACCENT,
     BACKGROUND,
     BREAK,
     BUTTON,
+    LINK,
     MM,
     MUTED,
     ON_PRIMARY,
-    PRIMARY,
     TEXT,
     TINT,
     Fonts,
@@ -34,8 +38,12 @@ from visitkit.render.slide.text import (
     clean,
     fit,
     height,
+    keep_lines,
+    keep_lines_factor,
     lines,
     paras_of,
+    pitched,
+    set_paras,
 )
 
 if TYPE_CHECKING:
@@ -45,7 +53,6 @@ EMU_PER_MM = 36_000
 EMU_PER_PT = 12_700
 # Page sizes in EMU, exact (36 000 EMU per mm, 914 400 per inch).
 PAGE_EMU = {size: (round(w * EMU_PER_MM), round(h * EMU_PER_MM)) for size, (w, h) in design.PAGE_MM.items()}
-
 
 @dataclass(frozen=True)
 class Box:
@@ -139,6 +146,8 @@ class Designer:
         self.low_contrast = design.header_low_contrast(content.colors)  # only large text is safe on the header
         self.extra_wide = design.extra_wide(content.infographic.extra)
         self.name_size = design.name_size(content.name)
+        # Step lines and panel rules: the PDF's --rule, opaque and visible on the page and the panel alike.
+        self.rule = design.rule_colour(content.colors)
 
     def layout(self) -> list[Item]:
         """The airiest density whose content fits; spare height is shared out between the steps (as the PDF does)."""
@@ -153,9 +162,17 @@ class Designer:
             spread_items, spread_free = self.at(level, clamp=False, spread=spread)
             if spread_free >= 0:
                 items = spread_items
+        items = [self.set(item) for item in items]
         if self.c.dir == "rtl":
             items = [_mirror(item, self.W) for item in items]
         return items
+
+    def set(self, item: Item) -> Item:
+        """A text's lines written out (explicit breaks), at the width it was measured at."""
+        if not item.paras or item.kind not in ("text", "button"):
+            return item
+        width = item.box.w - item.insets[0] - item.insets[2]
+        return replace(item, paras=set_paras(self.fonts, item.paras, width))
 
     def measure(self, paras: Sequence[Para], width: float) -> float:
         return height(self.fonts, paras, width)
@@ -163,6 +180,7 @@ class Designer:
     def at(self, level: int, clamp: bool, spread: float = 0.0) -> tuple[list[Item], float]:
         """Items at density ``level`` and the height left free above the footer (negative: overflow)."""
         self.d = design.tokens(level)
+        self.level = level
         self.items: list[Item] = []
         header_h = self.header()
         footer = self.footer()
@@ -213,16 +231,17 @@ class Designer:
         width = min(self.mm("title_w"), self.inner)
         title_lines = balanced_lines(clean(c.infographic.title))
         runs: list[TRun] = []
-        for line in title_lines:
+        for index, line in enumerate(title_lines):
             runs += [TRun(BREAK)] if runs else []
-            runs.append(TRun(line))
+            # The space stays before each break, so the text reads (and edits) right without the breaks.
+            runs.append(TRun(line + " " if index < len(title_lines) - 1 else line))
         start = d["t_" + design.title_class(title_lines)]
         title = [Para(tuple(runs), start, ON_PRIMARY, bold=True, line=d["title_line"], major=True,
                       tracking=d["title_tracking"])]
         # Shrink a title whose lines are too wide (very long words); wrap it as a last resort.
         title = fit(self.fonts, title, width, max_lines=len(title_lines), minimum=min(1.0, 18 / start))
         if lines(self.fonts, title, width) > len(title_lines):  # let it wrap freely instead
-            plain = replace(title[0], runs=(TRun(" ".join(title_lines)),), size=start)
+            plain = replace(title[0], runs=(TRun(" ".join(title_lines)),), size=start, balance=True)
             title = fit(self.fonts, [plain], width, max_lines=4, minimum=min(1.0, 18 / start))
         h = self.measure(title, width)
         content.append(Item("text", "Title", Box(side, y, width, h), tuple(title)))
@@ -231,8 +250,9 @@ class Designer:
         if subtitle_text:
             y += self.mm("subtitle_gap")
             size = d["subtitle_size_low"] if self.low_contrast else d["sub_size"]
-            sub = [Para((TRun(subtitle_text),), size, ON_PRIMARY, bold=self.low_contrast, line=d["subtitle_line"])]
-            sub = fit(self.fonts, sub, width, max_lines=3, minimum=0.8)
+            sub = [Para((TRun(subtitle_text),), size, ON_PRIMARY, bold=self.low_contrast, line=d["subtitle_line"],
+                        balance=True)]
+            sub = fit(self.fonts, keep_lines(self.fonts, sub, width), width, max_lines=3, minimum=0.8)
             h = self.measure(sub, width)
             content.append(Item("text", "Subtitle", Box(side, y, width, h), tuple(sub)))
             y += h
@@ -259,7 +279,7 @@ class Designer:
         home_url = c.links.get("homepage")
         home = []
         if home_url:
-            shown = design.display_url(home_url, design.URL_LIMIT_FOOTER)
+            shown = clean(qr.readable_url(home_url))
             home = [Para((TRun(shown, href=home_url),), size, TEXT, line=d["footer_line"], align="r")]
         h = max(self.measure(name, name_w), self.measure(home, home_w) if home else 0.0)
         pad = self.mm("foot_pad")
@@ -301,18 +321,23 @@ class Designer:
         text_w = width - indent
         gap = self.mm("step_gap_5" if len(info.steps) == 5 else "step_gap")
         para_gap = self.mm("step_para_gap")
-        for number, step in enumerate(info.steps, 1):
+        texts = []
+        for step in info.steps:
             paras = [Para((TRun(clean(step.title)),), d["h3_size"], TEXT, bold=True, line=d["h3_line"], major=True)]
             body = paras_of(step.body, gap=para_gap, list_gap=para_gap, size=d["step_size"], line=d["line"])
             paras += [replace(p, before=self.mm("h3_gap")) if i == 0 else p for i, p in enumerate(body)]
+            texts.append((paras, keep_lines_factor(self.fonts, paras, text_w)))
+        # Every step that needs to shrink to keep the PDF's lines shrinks as much as the one needing most: the
+        # steps keep one text size between them.
+        factor = min((f for _, f in texts if f is not None), default=1.0)
+        for number, (paras, own) in enumerate(texts, 1):
+            paras = pitched(paras, factor) if own is not None else paras
             h = self.measure(paras, text_w)
             step_h = max(num, self.mm("h3_pad") + h + gap)  # CSS border-box: min-height includes the gap
             line_top, line_bottom = y + self.mm("line_top"), y + step_h - self.mm("step_rule_end")
             if number < len(info.steps) and line_bottom > line_top:  # a rule joins this number to the next
                 line = Box(side + self.mm("line_left"), line_top, self.mm("step_rule_w"), line_bottom - line_top)
-                # The rule colour is the tint (8 % primary on the page) moved RULE_MIX towards primary: 31 %.
-                self.add("rect", f"Step {number} line", line, fill=PRIMARY,
-                         alpha=_alpha(0.08 + 0.92 * design.RULE_MIX), decorative=True)
+                self.add("rect", f"Step {number} line", line, fill=self.rule, decorative=True)
             label = [Para((TRun(str(number)),), d["num_font"], ON_PRIMARY, bold=True, line=0, align="ctr")]
             self.add("circle", f"Step {number} number", Box(side, y, num, num), label, fill=BUTTON, anchor="ctr")
             self.add("text", f"Step {number}", Box(side + indent, y + self.mm("h3_pad"), text_w, h), paras)
@@ -334,26 +359,30 @@ class Designer:
                                                                                   "btn2_pad_x")
             label = Para((TRun(clean(cta.label)),), d["btn1_size" if primary else "btn2_size"],
                          ON_PRIMARY if primary else ACCENT, bold=True, line=d["btn_line"], align="ctr")
-            url = Para((TRun(design.display_url(cta.url)),), d["url_size"], ON_PRIMARY if primary else MUTED,
-                       line=d["line"], before=self.mm("url_gap"), align="ctr")
-            h = pad_y + self.measure([label, url], inner_w - 2 * pad_x) + pad_y
-            self.add("button", f"Button: {cta.id}", Box(x + pad, y, inner_w, h), [label, url],
+            url = Para((TRun(clean(qr.readable_url(cta.url))),), d["url_size"], MUTED, line=d["line"],
+                       before=self.mm("url_gap"), align="ctr")
+            # The booking URL is printed beside its QR code, just below: the button carries only its label.
+            paras = [label] if primary else [label, url]
+            paras = keep_lines(self.fonts, paras, inner_w - 2 * pad_x)
+            h = pad_y + self.measure(paras, inner_w - 2 * pad_x) + pad_y
+            self.add("button", f"Button: {cta.id}", Box(x + pad, y, inner_w, h), paras,
                      fill=BUTTON if primary else BACKGROUND, line=None if primary else ACCENT,
                      line_w=self.mm("btn2_border"), radius=self.mm("btn_radius"), url=cta.url,
                      insets=(pad_x, pad_y, pad_x, pad_y))
             y += h + self.mm("btn_gap")
+            if primary:
+                y = self.qr_code(cta.url, x + pad, y, inner_w) + self.mm("btn_gap")
         sections = [("Help", info.help), ("Extra information", () if self.extra_wide else info.extra),
                     ("Contact", info.contact)]
         style = {"size": d["panel_size"], "line": d["line"], "gap": self.mm("para_gap")}
-        texts = [(name, paras_of(blocks, **style)) for name, blocks in sections]
+        texts = [(name, keep_lines(self.fonts, paras_of(blocks, **style), inner_w)) for name, blocks in sections]
         texts = [(name, paras) for name, paras in texts if paras]
         gap, rule = self.mm("panel_gap"), self.mm("panel_rule")
         for number, (name, paras) in enumerate(texts):
             if number or info.ctas:
                 # After a button its bottom margin (btn_gap) already separates them (CSS margins collapse).
                 y += 0 if (number == 0 and info.ctas) else gap
-                self.add("rect", f"{name} rule", Box(x + pad, y, inner_w, rule), fill=PRIMARY,
-                         alpha=_alpha(design.RULE_MIX), decorative=True)  # on the tint: the PDF's rule colour
+                self.add("rect", f"{name} rule", Box(x + pad, y, inner_w, rule), fill=self.rule, decorative=True)
                 y += rule + gap
             h = self.measure(paras, inner_w)
             if clamp and name == "Extra information":
@@ -369,6 +398,34 @@ class Designer:
         self.items.insert(index, Item("rect", "Panel", Box(x, panel_top, width, y - panel_top), fill=TINT,
                                       radius=self.mm("panel_radius"), decorative=True))
         return y
+
+    def qr_code(self, url: str, x: float, y: float, width: float) -> float:
+        """The booking link's card, as the PDF's ``.scan``: a white card ``width`` wide, the QR code in its
+        top corner (its white quiet zone is the card's padding there), beside it the caption ("Scan to
+        book") and, when at most ``design.URL_BESIDE_QR`` characters, the readable URL; a longer URL runs
+        under both across the card. Returns the card's bottom.
+        """
+        d = self.d
+        side = design.qr_side(qr.size(url), self.level) * MM
+        pad, gap = self.mm("scan_pad"), self.mm("qr_gap")
+        readable = clean(qr.readable_url(url))
+        beside = len(readable) <= design.URL_BESIDE_QR
+        caption = Para((TRun(clean(self.c.infographic.scan)),), d["scan_size"], TEXT, bold=True, line=d["btn_line"])
+        shown = Para((TRun(readable),), d["scan_size"], LINK, line=d["btn_line"])
+        text_w = width - side - gap - pad
+        paras = [caption, replace(shown, before=self.mm("url_gap"))] if beside else [caption]
+        paras = keep_lines(self.fonts, paras, text_w)
+        h = self.measure(paras, text_w)
+        column = max(side, pad + h + pad)  # the text's padding box is at least the code's height (min-height)
+        below: list[Para] = [] if beside else [shown]
+        below_h = self.measure(below, width - 2 * pad) + pad if below else 0.0
+        card = Box(x, y, width, column + below_h)
+        self.add("rect", "QR card", card, fill="#FFFFFF", radius=self.mm("btn_radius"), decorative=True)
+        self.add("qr", "QR code", Box(x, y, side, side), url=url)
+        self.add("text", "QR caption", Box(x + side + gap, y + pad, text_w, h), paras, url=url)
+        if below:
+            self.add("text", "Booking URL", Box(x + pad, y + column, width - 2 * pad, below_h - pad), below, url=url)
+        return card.bottom
 
     def note(self, y: float, bottom: float, clamp: bool) -> float:
         """A long extra text runs across the page under both columns.
