@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,8 @@ class PdfPage:
 
     def text_box(self, text: str, within: Box) -> Box:
         """The union of the character boxes of the first occurrence of ``text`` that starts in ``within``."""
+        if self.rtl:
+            return self._rtl_text_box(text, within)
         searcher = self.text.search(text, match_case=True)
         while found := searcher.get_next():
             start, count = found
@@ -73,6 +76,37 @@ class PdfPage:
             if within[0] <= box[0] <= within[0] + within[2] and within[1] <= box[1] <= within[1] + within[3]:
                 return box
         raise AssertionError(f"{text!r} is not on the PDF's page in {within}")
+
+    def _rtl_text_box(self, text: str, within: Box) -> Box:
+        """``text`` found word by word, each word as a multiset of letters: pdfium returns right-to-left text with
+        its marks (harakat) moved and lam-alef ligatures' letters swapped, so neither order nor marks can be
+        compared. The union of the first match of every word that lies in ``within``."""
+        words: list[tuple[str, list[int]]] = [("", [])]
+        for index in range(self.text.count_chars()):
+            char = self.text.get_text_range(index, 1)
+            if not char.strip():
+                words.append(("", []))
+            elif _fold(char):
+                words[-1] = (words[-1][0] + _fold(char), [*words[-1][1], index])
+        words = [w for w in words if w[0]]
+        # A mark pdfium moves off its letter may split a word in two ("موعد ً ا"): windows of up to 3 pieces.
+        pieces = [("".join(w[0] for w in words[i:i + n]), [k for w in words[i:i + n] for k in w[1]])
+                  for i in range(len(words)) for n in (1, 2, 3)]
+        boxes = []
+        for wanted in filter(None, map(_fold, text.split())):
+            for letters, indexes in pieces:
+                if sorted(letters) != sorted(wanted):
+                    continue
+                chars = [self.text.get_charbox(i) for i in indexes]
+                box = self._box(min(b[0] for b in chars), min(b[1] for b in chars), max(b[2] for b in chars),
+                                max(b[3] for b in chars))
+                if within[0] <= box[0] <= within[0] + within[2] and within[1] <= box[1] <= within[1] + within[3]:
+                    boxes.append(box)
+                    break
+            else:
+                raise AssertionError(f"{wanted!r} is not on the PDF's page in {within}")
+        left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        return left, top, max(b[0] + b[2] for b in boxes) - left, max(b[1] + b[3] for b in boxes) - top
 
     def left(self) -> Box:
         return 0.0, 0.0, self.width_mm / 2, self.height_mm
@@ -105,6 +139,11 @@ class PdfPage:
             key=lambda p: p[1],
         )
         return {"header": header, "footer": footer, "panel": panel, "numbers": numbers}
+
+
+def _fold(text: str) -> str:
+    """Letters only: compatibility forms folded, marks and format characters left out."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c)[0] not in "MCZ")
 
 
 class Slide:

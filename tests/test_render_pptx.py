@@ -251,7 +251,10 @@ def long_spanish(tmp_path_factory) -> tuple[Content, bytes, dict[str, bytes]]:
 
 def test_module_contract():
     assert outputs.file_name(renderer.__name__) == "infographic.pptx"
-    assert len(renderer.TEMPLATES) == 1 and renderer.TEMPLATES[0].startswith("templates/icons/")
+    # The org's icon, and the Noto fonts that measure Arabic, Hebrew and CJK text (slide/scripts.py).
+    assert renderer.TEMPLATES[0].startswith("templates/icons/")
+    assert sorted(renderer.TEMPLATES[1:]) == sorted(f"templates/fonts/scripts/{f.name}"
+                                                    for f in (ROOT / "templates/fonts/scripts").glob("*.[ot]tf"))
 
 
 @pytest.mark.parametrize(("page_size", "width_mm", "height_mm"), [("a4", 210, 297), ("letter", 215.9, 279.4)])

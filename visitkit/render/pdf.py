@@ -337,16 +337,17 @@ def _variable_css(context: RenderContext) -> str:
             family, url = _family(context.asset(path)), _asset_url(_font_path(context.asset(path)))
             faces.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{url}"); }}')
             names.append(f'"{family}"')
-    regular_list, bold_list = ", ".join(regular_scripts), ", ".join(bold_scripts)
+    regular_list = ", ".join([f'"{regular_family}"', *regular_scripts])
+    bold_list = ", ".join([f'"{bold_family}"', f'"{regular_family}"', *bold_scripts])
     return f"""
 @font-face {{ font-family: "{regular_family}"; font-weight: 400; src: url("{regular_url}"); }}
 @font-face {{ font-family: "{bold_family}"; font-weight: 700; src: url("{bold_url}"); }}
 {chr(10).join(faces)}
 @page {{ size: {size} portrait; }}
 :root {{{roles} --shade: {shade}; }}
-html {{ font-family: "{regular_family}", {regular_list}, sans-serif; }}
+html {{ font-family: {regular_list}, sans-serif; }}
 h1, h2, h3, strong, b, .bold {{
-  font-family: "{bold_family}", "{regular_family}", {bold_list}, sans-serif; font-weight: 700;
+  font-family: {bold_list}, sans-serif; font-weight: 700;
 }}
 .icon {{ background-image: url("{_asset_url(_icon_path(content))}"); }}
 """
@@ -499,7 +500,10 @@ def _rich(blocks: Iterable[Block]) -> Markup:
 def _run(run: Any) -> str:
     from markupsafe import escape
 
-    html = str(escape(run.text))
+    from visitkit.render.html import isolate
+
+    # Addresses in <bdi>: infographic.css sets them left to right on right-to-left pages.
+    html = str(isolate(run.text))
     if run.href and run.href.lower().startswith("mailto:") and "@" in run.text and " " not in run.text.strip():
         html = str(_printed_url(run.text, readable=False))  # an address: wraps after "@" or ".", never mid-name
     if run.em:

@@ -24,19 +24,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from visitkit.render.slide import draw, layout, package, text
+from visitkit.render.slide import draw, layout, package, scripts, text
 
 if TYPE_CHECKING:
     from visitkit.render import RenderContext
 
-TEMPLATES = ("templates/icons/{icon}.svg",)  # the org's chosen icon (Content.icon)
+# The org's chosen icon (Content.icon), and the Noto fonts that measure Arabic, Hebrew and CJK text (slide/scripts.py).
+TEMPLATES = ("templates/icons/{icon}.svg", *scripts.FILES)
 
 
 def render(context: RenderContext) -> bytes:
     """The slide as .pptx bytes: measure → lay out → draw → package."""
     content = context.content
     # 1. text: the real font files, to measure every text with
-    fonts = text.fonts_for(context.asset(content.font.regular), context.asset(content.font.bold))
+    fonts = text.fonts_for(context.asset(content.font.regular), context.asset(content.font.bold),
+                           script_fonts(context), scripts.han_script(content.lang))
     logo_png, ratio = draw.logo_png(context)
     # 2. layout: every box of the slide, from the design tokens
     items = layout.Designer(content, fonts, ratio).layout()
@@ -47,3 +49,12 @@ def render(context: RenderContext) -> bytes:
     draw.Painter(content, slide).paint(items, logo_png, draw.icon_png(context))
     # 4. package: fixed properties, reproducible zip
     return package.save(prs, content, context.options.get("date"))
+
+
+def script_fonts(context: RenderContext) -> dict[str, tuple[bytes, bytes]]:
+    """The Noto fonts (regular, bold) of the scripts the content's text uses, by script (none for Latin text)."""
+    content = context.content
+    used = scripts.strong_scripts(content.model_dump_json(), scripts.han_script(content.lang))
+    used.add(scripts.language_script(content.lang))
+    return {s: (context.asset(regular), context.asset(bold))
+            for s, (_, regular, bold) in scripts.FONTS.items() if s in used}

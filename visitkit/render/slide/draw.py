@@ -5,7 +5,10 @@ and outlines (nothing inherited from the stock theme's shape styles), real bulle
 exact line spacing, alt text or the "decorative" mark. Shapes and text refer to theme colours;
 ``patch_theme`` writes the design's colour roles and the brand font into the slide master's
 theme (python-pptx has no theme API), so re-colouring the theme in PowerPoint keeps the design
-consistent. The logo and the vertical's icon are rasterised here (PowerPoint takes no SVG); the QR
+consistent; it also names the Noto fonts of Arabic, Hebrew and CJK (``<a:ea>``, ``<a:cs>``, per-script
+entries). Right-to-left pages get ``rtl="1"`` paragraphs, right-aligned; every run carries its language
+(``scripts.run_lang``), and Latin addresses and numbers inside them sit between left-to-right marks.
+The logo and the vertical's icon are rasterised here (PowerPoint takes no SVG); the QR
 code is vector, one freeform shape of its dark modules on a white square.
 """
 
@@ -17,6 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from visitkit.render import design, qr
+from visitkit.render.slide import scripts
 from visitkit.render.slide.layout import EMU_PER_PT, Box, Item
 from visitkit.render.slide.text import BREAK, LINK, MM, PRIMARY, SECONDARY, Para, TRun, clean
 
@@ -86,9 +90,18 @@ class Painter:
                 else:
                     shape = self.slide.shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
                 shape.name = item.name
+                url = item.url
+                links = {r.href for para in item.paras for r in para.runs if r.href}
+                if self.c.dir == "rtl" and not url and len(links) == 1:
+                    # LibreOffice misplaces a right-to-left line holding a link field under exact line spacing
+                    # (it overlaps the line above): a box with one link carries it on the shape instead.
+                    url = links.pop()
+                    item = replace(item, paras=tuple(replace(p, runs=tuple(replace(r, href=None, link=True)
+                                                                             if r.href else r for r in p.runs))
+                                                     for p in item.paras))
                 self.text(shape.text_frame, item.paras)
-                if item.url:  # on the shape, so the text keeps its colour (see buttons below)
-                    shape.click_action.hyperlink.address = item.url
+                if url:  # on the shape, so the text keeps its colour (see buttons below)
+                    shape.click_action.hyperlink.address = url
                 continue
             if item.kind == "qr":
                 self.qr_code(item)
@@ -255,19 +268,22 @@ class Painter:
                 p_pr.set("rtl", "1")
             if para.list:
                 self._marker(p_pr, para)
+            lang = para.lang or self.c.lang
             for trun in para.runs:
                 if trun.text == BREAK:
                     self._break(p, para)
                     continue
-                r = p.add_run()
-                r.text = trun.text
-                self._run_style(r._r.get_or_add_rPr(), para, trun)
-                if trun.href:
-                    r.hyperlink.address = trun.href
+                # One run per script, so each carries its language (a Latin name in Arabic text: en-US).
+                for piece in scripts.split_runs(trun.text, lang):
+                    r = p.add_run()
+                    r.text = _isolated(piece, lang) if rtl else piece
+                    self._run_style(r._r.get_or_add_rPr(), para, replace(trun, text=piece), lang)
+                    if trun.href:
+                        r.hyperlink.address = trun.href
 
     def _break(self, p: Any, para: Para) -> None:
         br = p._p.add_br()
-        self._run_style(br.get_or_add_rPr(), para, TRun(""))
+        self._run_style(br.get_or_add_rPr(), para, TRun(""), para.lang or self.c.lang)
 
     @staticmethod
     def _marker(p_pr: Any, para: Para) -> None:
@@ -285,21 +301,32 @@ class Painter:
         etree.SubElement(p_pr, qn("a:buFont"), typeface="+mn-lt")
         etree.SubElement(p_pr, qn("a:buAutoNum"), type="arabicPeriod")
 
-    def _run_style(self, r_pr: Any, para: Para, trun: TRun) -> None:
+    def _run_style(self, r_pr: Any, para: Para, trun: TRun, lang: str) -> None:
         from lxml import etree
 
-        r_pr.set("lang", self.c.lang)
+        r_pr.set("lang", scripts.run_lang(trun.text, lang))
         r_pr.set("sz", str(round(para.size * 100)))
         r_pr.set("b", "1" if para.bold or trun.bold else "0")
-        if trun.italic:
+        # Arabic, Hebrew and CJK have no italics (a synthetic slant breaks them): emphasis keeps its weight only.
+        if trun.italic and scripts.language_script(lang) == "Latn" and not _scripted(trun.text):
             r_pr.set("i", "1")
         if para.tracking:
             r_pr.set("spc", str(round(para.tracking * para.size * 100)))
-        if trun.href:
+        if trun.href or trun.link:
             r_pr.set("u", "sng")
-        # Children in schema order: solidFill, latin, then hlinkClick (added by python-pptx).
-        r_pr.append(_solid(LINK if trun.href else para.color))
-        etree.SubElement(r_pr, qn("a:latin"), typeface="+mj-lt" if para.major else "+mn-lt")
+        # Children in schema order: solidFill, latin, ea, cs, then hlinkClick (added by python-pptx).
+        r_pr.append(_solid(LINK if trun.href or trun.link else para.color))
+        major = "mj" if para.major else "mn"
+        etree.SubElement(r_pr, qn("a:latin"), typeface=f"+{major}-lt")
+        # East Asian and complex-script text: the theme's fonts, unless this text's script is not the one the
+        # theme names for the document (Arabic on a Hebrew slide, a Japanese name on a Chinese one).
+        han = scripts.han_script(self.c.lang)
+        found = scripts.strong_scripts(trun.text, han)
+        ea = "Jpan" if scripts.has_kana(trun.text) else next((s for s in ("Jpan", "Hans") if s in found), None)
+        cs = next((s for s in scripts.COMPLEX if s in found), None)
+        etree.SubElement(r_pr, qn("a:ea"), typeface=f"+{major}-ea" if ea in (None, han) else scripts.FONTS[ea][0])
+        theme_cs = theme_scripts(self.c.lang)[1]
+        etree.SubElement(r_pr, qn("a:cs"), typeface=f"+{major}-cs" if cs in (None, theme_cs) else scripts.FONTS[cs][0])
 
 
 def qn(tag: str) -> str:
@@ -375,8 +402,18 @@ def patch_theme(prs: Any, content: Content) -> None:
         etree.SubElement(el, qn("a:srgbClr"), val=palette[key].lstrip("#").upper())
     fonts = root.find("a:themeElements/a:fontScheme", NS)
     fonts.set("name", name)
+    ea, cs = theme_scripts(content.lang)
     for which in ("a:majorFont", "a:minorFont"):
-        fonts.find(f"{which}/a:latin", NS).set("typeface", content.font.family)
+        scheme_fonts = fonts.find(which, NS)
+        scheme_fonts.find("a:latin", NS).set("typeface", content.font.family)
+        # The document's East Asian and complex-script fonts, and the Noto font of each script we set.
+        scheme_fonts.find("a:ea", NS).set("typeface", scripts.FONTS[ea][0])
+        scheme_fonts.find("a:cs", NS).set("typeface", scripts.FONTS[cs][0])
+        for script, (family, _, _) in scripts.FONTS.items():
+            entry = scheme_fonts.find(f"a:font[@script='{script}']", NS)
+            if entry is None:
+                entry = etree.SubElement(scheme_fonts, qn("a:font"), script=script)
+            entry.set("typeface", family)
     fmt = root.find("a:themeElements/a:fmtScheme", NS)
     # Flat styles for shapes a user adds later: no gradients or shadows from the stock theme.
     for style in fmt.findall("a:effectStyleLst/a:effectStyle", NS):
@@ -384,6 +421,32 @@ def patch_theme(prs: Any, content: Content) -> None:
             style.remove(child)
         etree.SubElement(style, qn("a:effectLst"))
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def theme_scripts(lang: str) -> tuple[str, str]:
+    """The scripts whose fonts the theme names as its East Asian and complex-script fonts, for a document in
+    ``lang``: its own script where it is one of them, else Japanese and Arabic (what a user types first)."""
+    own = scripts.language_script(lang)
+    return scripts.han_script(lang), own if own in scripts.COMPLEX else "Arab"
+
+
+_LRM = "\u200e"
+
+
+def _scripted(text: str) -> bool:
+    """Does ``text`` hold letters of Arabic, Hebrew or CJK?"""
+    return any(scripts.char_script(c) in ("Arab", "Hebr", "Hani") for c in text)
+
+
+def _isolated(piece: str, lang: str) -> str:
+    """A piece of a right-to-left paragraph without its script's letters but with Latin letters or digits (a URL,
+    a phone number, a Latin name) between left-to-right marks: the bidi algorithm then keeps it in reading order
+    ("+971 4 000 0000" would otherwise show its groups reversed, a URL's final "/" on the wrong side)."""
+    own = scripts.language_script(lang)
+    if own in scripts.strong_scripts(piece, "Jpan") or not any(c.isalnum() for c in piece):
+        return piece
+    ink = piece.rstrip(" ")
+    return _LRM + ink + _LRM + piece[len(ink):]
 
 
 def _slack(box: Box, align: str, rtl: bool) -> Box:

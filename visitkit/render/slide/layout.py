@@ -9,7 +9,9 @@ button, the booking link's card, as the PDF's: its QR code and caption with the 
 (``qr_code``). Texts keep the lines the PDF sets them in (``keep_lines``), so that the measuring's
 floor for a substitute font does not push the slide's layout away from the PDF's. Last, every
 text's lines are written out (``set``) at the width they were measured at. The result is a list of ``Item``s
-in reading order; draw.py turns them into DrawingML.
+in reading order; draw.py turns them into DrawingML. As the PDF's CSS does: CJK body text is set with
+``scripts.CJK_LINE`` × the line height, scripts other than Latin without tracking, with their line pitch
+grown by the strut difference WeasyPrint gives them (``Fonts.strut_em``); right-to-left pages are mirrored.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from visitkit.render import balanced_lines, design, qr
+from visitkit.render.slide import scripts
 from visitkit.render.slide.text import (
     ACCENT,
     BACKGROUND,
@@ -180,6 +183,14 @@ class Designer:
     def at(self, level: int, clamp: bool, spread: float = 0.0) -> tuple[list[Item], float]:
         """Items at density ``level`` and the height left free above the footer (negative: overflow)."""
         self.d = design.tokens(level)
+        script = scripts.language_script(self.c.lang)
+        if script in ("Jpan", "Hans"):  # CJK body text sets with more room between lines, as the PDF's CSS
+            self.d = {**self.d, "line": self.d["line"] * scripts.CJK_LINE}
+        if script != "Latn":  # tracking breaks Arabic joins and Hebrew marks, and CJK sets on its own grid
+            self.d = {**self.d, "title_tracking": 0.0}
+            # The PDF's lines of script text are a little taller than their line-height (Fonts.strut_em).
+            extra = self.fonts.strut_em(script)
+            self.d = {k: v + extra if k == "line" or k.endswith("_line") else v for k, v in self.d.items()}
         self.level = level
         self.items: list[Item] = []
         header_h = self.header()

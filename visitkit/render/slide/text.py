@@ -12,7 +12,9 @@ PowerPoint or LibreOffice then never wraps a line itself, so never at a place we
   or bundled Inter, regular or bold (kerning and ligatures included), and never less than the
   same text in DejaVu Sans (``substitute.py``): the widest common substitute when the font is not
   installed, so a slide opened without the brand font still fits. A character the font lacks is
-  counted at a fallback width (1 em for East Asian wide characters, 0.7 em otherwise).
+  counted at a fallback width (1 em for East Asian wide characters, 0.7 em otherwise). Arabic, Hebrew and
+  CJK stretches are shaped with their Noto font instead (``scripts.py``: which font sets which character,
+  and a percentage slack for the fonts a reader's renderer substitutes).
 - **Fitting**: ``fit`` shrinks a text in 5 % steps down to a floor (a fraction of its size), then
   ``clamp_paras`` cuts it at a word boundary with "…" (the full text is on the FAQ page).
   ``keep_lines`` keeps a text in as many lines as the brand font alone (as in the PDF) gives: when the
@@ -25,12 +27,12 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from visitkit.render import design
-from visitkit.render.slide import substitute
+from visitkit.render.slide import scripts, substitute
 
 if TYPE_CHECKING:
     from visitkit.richtext import Block
@@ -57,6 +59,7 @@ class TRun:
     bold: bool = False
     italic: bool = False
     href: str | None = None
+    link: bool = False  # set as a link (underlined, link colour) whose address is on its shape
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Para:
     list: str = ""  # "bullet" or "number": a list item, indented like the PDF's lists
     tracking: float = 0.0  # letter spacing, em
     balance: bool = False  # set in lines of even length (a heading: no orphan on its last line)
+    lang: str | None = None  # the text's language when not the document's (prose in the profile's default locale)
 
     @property
     def line_pt(self) -> float:
@@ -107,7 +111,7 @@ def paras_of(blocks: Sequence[Block], gap: float = 0.0, list_gap: float = 0.0, *
             if index == 0 and previous == "p":
                 before = gap if block.kind == "p" else list_gap
             marker = {"ul": "bullet", "ol": "number"}.get(block.kind, "")
-            out.append(Para(runs=runs, list=marker, before=before, **style))
+            out.append(Para(runs=runs, list=marker, before=before, lang=block.lang, **style))
         previous = block.kind
     return out
 
@@ -128,9 +132,15 @@ def fallback_em(char: str) -> float:
 
 
 class Fonts:
-    """Text widths: shaped with the real font files (HarfBuzz), never less than DejaVu Sans's, cached."""
+    """Text widths: shaped with the real font files (HarfBuzz), never less than DejaVu Sans's, cached.
 
-    def __init__(self, regular: bytes, bold: bytes):
+    Letters of Arabic, Hebrew and CJK (and the weak characters beside them, ``scripts.segments``) are
+    measured with their script's Noto font (``script_fonts``: script → regular and bold bytes), ``SLACK``
+    wider for a substitute (``scripts.py``); ``han`` is the CJK font of the document (Jpan or Hans).
+    """
+
+    def __init__(self, regular: bytes, bold: bytes, script_fonts: Mapping[str, tuple[bytes, bytes]] | None = None,
+                 han: str = "Jpan"):
         import uharfbuzz as hb
 
         self._hb = hb
@@ -139,6 +149,9 @@ class Fonts:
             face = hb.Face(data)
             font = hb.Font(face)
             self._fonts[is_bold] = (font, face.upem)
+        self._script_data = dict(script_fonts or {})
+        self._script_fonts: dict[tuple[str, bool], tuple[Any, int]] = {}
+        self.han = han
         self._cache: dict[tuple[str, bool], float] = {}
         self._floor = True  # never narrower than the substitute (see the module's docstring)
         self._brand: Fonts | None = None
@@ -152,10 +165,9 @@ class Fonts:
             self._brand = twin
         return self._brand
 
-    def shaped_em(self, text: str, bold: bool) -> float:
-        """Width of ``text`` in ems in the brand font, shaped (kerning, ligatures) by HarfBuzz."""
+    def _shape(self, font: Any, upem: int, text: str) -> float:
+        """Width of ``text`` in ems in ``font``, shaped by HarfBuzz; glyphs it lacks at ``fallback_em``."""
         hb = self._hb
-        font, upem = self._fonts[bold]
         buffer = hb.Buffer()
         buffer.add_codepoints([ord(c) for c in text])
         buffer.guess_segment_properties()
@@ -174,6 +186,39 @@ class Fonts:
                     total += sum(fallback_em(c) for c in text[begin:end])
         return total
 
+    def shaped_em(self, text: str, bold: bool) -> float:
+        """Width of ``text`` in ems in the brand font, shaped (kerning, ligatures) by HarfBuzz."""
+        return self._shape(*self._fonts[bold], text)
+
+    def script_em(self, script: str, text: str, bold: bool) -> float:
+        """Width of ``text`` in ems in ``script``'s Noto font (Arabic joining shaped by HarfBuzz)."""
+        key = (script, bold)
+        if key not in self._script_fonts:  # faces made on first use: most documents need none
+            face = self._hb.Face(self._script_data[script][1 if bold else 0])
+            self._script_fonts[key] = (self._hb.Font(face), face.upem)
+        return self._shape(*self._script_fonts[key], text)
+
+    def strut_em(self, script: str) -> float:
+        """How much taller (in ems) the PDF sets a line of ``script`` text than its line-height.
+
+        CSS gives each font on a line its own half-leading: the strut of the element's first font (the brand
+        font) and the script font's glyphs share the line with different ascent/descent balances, so the line
+        box grows by half the difference of (ascent − descent) between them (Noto Sans CJK JP beside Inter:
+        0.07 em; Noto Sans Arabic: 0.05 em). The slide adds it to the line pitch to keep the PDF's heights.
+        """
+        if script not in self._script_data:
+            return 0.0
+
+        def balance(data: bytes) -> float:
+            face = self._hb.Face(data)
+            extents = self._hb.Font(face).get_font_extents("ltr")
+            return (extents.ascender + extents.descender) / face.upem  # descender is negative
+
+        brand = self._fonts[False][0]
+        extents = brand.get_font_extents("ltr")
+        upem = self._fonts[False][1]
+        return abs(balance(self._script_data[script][0]) - (extents.ascender + extents.descender) / upem) / 2
+
     @staticmethod
     def substitute_em(text: str, bold: bool) -> float:
         """Width of ``text`` in ems in DejaVu Sans (advances, no kerning)."""
@@ -181,12 +226,20 @@ class Fonts:
         return sum(table[ord(c)] if ord(c) in table else fallback_em(c) for c in text)
 
     def em(self, text: str, bold: bool) -> float:
-        """Width of ``text`` in ems: the wider of the brand font and its common substitute."""
+        """Width of ``text`` in ems: each stretch in its script's font or the brand font, with the substitute's
+        allowance (a slack for a script font, DejaVu Sans as a floor for the brand font)."""
         key = (text, bold)
         width = self._cache.get(key)
         if width is None:
-            width = self.shaped_em(text, bold)
-            width = max(width, self.substitute_em(text, bold)) if self._floor else width
+            width = 0.0
+            for start, end, script in scripts.segments(text, self.han):
+                piece = text[start:end]
+                if script in self._script_data:
+                    em = self.script_em(script, piece, bold)
+                    width += em * (1 + scripts.SLACK[script]) if self._floor else em
+                else:
+                    em = self.shaped_em(piece, bold)
+                    width += max(em, self.substitute_em(piece, bold)) if self._floor else em
             if len(self._cache) < 50_000:
                 self._cache[key] = width
         return width
@@ -195,14 +248,20 @@ class Fonts:
         return self.em(text, bold) * size
 
 
-@functools.lru_cache(maxsize=8)
-def _fonts(regular_digest: str, bold_digest: str, regular: bytes, bold: bytes) -> Fonts:
-    return Fonts(regular, bold)
+_FONTS: dict[tuple[str, ...], Fonts] = {}
 
 
-def fonts_for(regular: bytes, bold: bytes) -> Fonts:
-    # Keyed by digest so a long-lived worker reuses faces and measurements across documents.
-    return _fonts(hashlib.sha1(regular).hexdigest(), hashlib.sha1(bold).hexdigest(), regular, bold)
+def fonts_for(regular: bytes, bold: bytes, script_fonts: Mapping[str, tuple[bytes, bytes]] | None = None,
+              han: str = "Jpan") -> Fonts:
+    """Measuring fonts, kept by digest so a long-lived worker reuses faces and measurements across documents."""
+    script_fonts = dict(sorted((script_fonts or {}).items()))
+    key = (hashlib.sha1(regular).hexdigest(), hashlib.sha1(bold).hexdigest(), han,
+           *(f"{s}:{hashlib.sha1(r).hexdigest()}:{hashlib.sha1(b).hexdigest()}" for s, (r, b) in script_fonts.items()))
+    if key not in _FONTS:
+        if len(_FONTS) >= 8:
+            _FONTS.pop(next(iter(_FONTS)))
+        _FONTS[key] = Fonts(regular, bold, script_fonts, han)
+    return _FONTS[key]
 
 
 # ------------------------------------------------------------------ where lines may break
