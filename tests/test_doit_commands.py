@@ -104,3 +104,31 @@ def test_task_lines_are_off_in_ci_logs_and_on_when_asked(project: Path):
     assert ran(quiet) == set() and "visitkit: run 1," in quiet.stdout
     doit(project, "forget", f"pptx:{org}/{locale}")
     assert ran(doit(project, env={"VISITKIT_TASK_LINES": "1"})) == {f"pptx:{org}/{locale}"}
+
+
+def test_an_interrupted_build_leaves_its_edit_for_the_next_one(project: Path):
+    """Ctrl-C mid-build: no traceback, and the next plain `doit` rebuilds what the interrupted one had not."""
+    import signal
+    import subprocess
+    import sys
+
+    org = next(iter(example_orgs()))
+    path = project / f"org_profiles/{org}.yaml"
+    path.write_text(re.sub(r"(?m)^name: .*$", "name: Interrupted Edit", path.read_text(), count=1))
+    env = {**os.environ, "VISITKIT_TASK_LINES": "1"}
+    with subprocess.Popen(
+        [sys.executable, "-m", "doit"], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    ) as build:
+        assert build.stdout is not None
+        for line in build.stdout:
+            if line.startswith(".  content:"):  # the first tasks ran; the renders are still to come
+                break
+        os.killpg(build.pid, signal.SIGINT)
+        out, err = build.communicate(timeout=120)
+    assert "interrupted" in out and "Traceback" not in out + err
+    result = doit(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "nothing changed" not in result.stdout
+    locale = example_orgs()[org][0]
+    assert "Interrupted Edit" in (project / f"build/{org}/{locale}/faq.html").read_text()

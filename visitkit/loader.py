@@ -139,6 +139,13 @@ def task_creators(selection: Selection, record: snapshot.Record) -> dict[str, Ca
 class Run(cmd_run.Run):
     """doit's run command; ``-n N`` with parallel type "thread" uses visitkit's runner."""
 
+    def execute(self, params, args):  # noqa: ANN001, ANN201 - doit's signature
+        # Ctrl-C: the reporter has already said the run was interrupted (and kept no record); no traceback.
+        try:
+            return super().execute(params, args)
+        except KeyboardInterrupt:
+            return 130
+
     def _execute(self, outfile, verbosity=None, always=False, continue_=False, reporter="console",  # noqa: ANN001
                  num_process=0, par_type="process", single=False, auto_delayed_regex=False,  # noqa: ANN001
                  force_verbosity=False, failure_verbosity=0, pdb=False):  # noqa: ANN001, ANN202 - doit's signature

@@ -13,6 +13,7 @@ locale's sources) is printed once, not once per organisation it stops.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -104,6 +105,9 @@ class Reporter(ConsoleReporter):
         known += [line for line in lines if line not in known]
 
     def complete_run(self):
+        # doit calls this from a ``finally``: an exception still on its way out (Ctrl-C) is an interrupted run,
+        # whose record must not claim that build/ matches the inputs (the next build would skip the edit).
+        interrupted = sys.exc_info()[0] is not None
         # Failures were reported as they happened; doit's own dump would add tracebacks.
         self._clear_status()
         for error in self.runtime_errors:
@@ -137,7 +141,9 @@ class Reporter(ConsoleReporter):
         except OSError as exc:
             self.write(f"ERROR cannot write the build report: {exc}\n")
         # after the report and index: the record lists what build/ holds
-        self.record.finish(not self.failures and not self.runtime_errors)
+        self.record.finish(not interrupted and not self.failures and not self.runtime_errors)
+        if interrupted:
+            self.write("visitkit: interrupted: the next build checks every task again\n")
         unknown = sorted(org for org in self.errors if org not in existing)  # org= ids without a profile
         failed = len(report["failed"]) + len(unknown)
         warnings = sum(report["warnings"].values())

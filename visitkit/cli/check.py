@@ -44,7 +44,7 @@ def source_problems() -> list[str]:
             sources.load_locale(SOURCES, locale)
         except sources.SourcesError as exc:
             problems += str(exc).splitlines()
-    return problems
+    return list(dict.fromkeys(problems))  # a base locale's problem is also its variants' (es-MX reads es): once
 
 
 def template_problems() -> list[str]:

@@ -20,9 +20,6 @@ from typing import TextIO
 
 import watchfiles
 
-from visitkit import snapshot
-from visitkit.selection import EVERYTHING
-
 WATCHED = ("org_profiles", "sources", "templates")
 STOP_GRACE = 10.0  # seconds doit gets to stop after SIGINT before it is killed
 
@@ -94,9 +91,7 @@ class Builder:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        # An interrupted doit still writes the no-op record as if its run had ended well, so the next plain
-        # `doit` would skip the edit it never finished; dropping the record makes doit check every task.
-        snapshot.drop(EVERYTHING.state_file)
+        # An interrupted doit keeps no no-op record (visitkit.report), so the next build checks every task.
 
     def build_loop(self) -> None:
         while not self._stop.is_set():
