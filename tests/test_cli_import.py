@@ -135,7 +135,7 @@ def test_bad_rows_are_reported_one_line_each_and_not_written(project, tmp_path):
         "dots,Dots,retail,en,#123456,../secret.png,https://x.example/b,\n",
         "absolute,Absolute,retail,en,#123456,/etc/passwd,https://x.example/b,\n",
         "linked,Linked,retail,en,#123456,link.png,https://x.example/b,\n",
-        "fr,French,retail,fr,#123456,,https://x.example/b,\n",
+        "klingon,Klingon,retail,tlh,#123456,,https://x.example/b,\n",
         "with-logo,With Logo,healthcare,en,#654321,logo.png,https://logo.example/b,\n",
     ]
     (sheets / "clients.csv").write_text(HEADER + "".join(rows), encoding="utf-8")
@@ -154,7 +154,8 @@ def test_bad_rows_are_reported_one_line_each_and_not_written(project, tmp_path):
         "got '/etc/passwd'",
         "ERROR sheets/clients.csv:8: brand.logo: expected a path inside the spreadsheet's folder (sheets/), "
         "got 'link.png', which leads outside it through a symbolic link",
-        "ERROR sheets/clients.csv:9: locales: expected one of en, es, got 'fr'",
+        "ERROR sheets/clients.csv:9: locales: expected one of "
+        f"{', '.join(sorted(available_locales(project / 'sources')))}, got 'tlh'",
         "created org_profiles/with-logo.yaml",
     ]
     assert result.stderr.strip() == "visitkit import: 9 rows: 2 created, 0 updated, 0 unchanged, 7 failed"

@@ -101,12 +101,12 @@ def test_new_without_a_terminal_names_the_missing_options(tmp_path):
 def test_new_reports_invalid_values_and_writes_nothing(tmp_path):
     project = project_copy(tmp_path / "p")
     args = ["--name", "Acme", "--vertical", "bakery", "--primary", "blue", "--booking", "javascript:alert(1)"]
-    result = visitkit(project, "new", "acme", *args, "--locales", "en,fr")
+    result = visitkit(project, "new", "acme", *args, "--locales", "en,xx")
     assert result.returncode == 1
     errors = [line.split(": ", 1)[1] for line in result.stderr.splitlines() if line.startswith("ERROR ")]
     assert errors == [
         "vertical: expected one of healthcare, financial, retail or generic, got 'bakery'",
-        "locales: expected one of en, es, got 'fr'",
+        f"locales: expected one of {', '.join(sorted(available_locales(project / 'sources')))}, got 'xx'",
         "brand.primary: expected a colour like #1A2B3C, got 'blue'",
         "links.booking: expected a https: or http: URL, got 'javascript:alert(1)'",
     ]

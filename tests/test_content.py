@@ -82,8 +82,20 @@ def build(tmp_path: Path, data: dict[str, Any], locale: str | None = None, org: 
     shutil.copy(ROOT / "org_profiles/sample/logo.png", folder / org / "logo.png")
     if data.get("brand", {}).get("logo"):
         data = with_(data, brand__logo=f"{org}/logo.png")
+    data = _translations_for(data, data.get("locales", LOCALES))
     (folder / f"{org}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return make_content(org, locale, profiles_dir=folder)
+
+
+def _translations_for(value: Any, locales: list[str]) -> Any:
+    """``value`` with each per-locale mapping (``_localized``) cut down to the profile's ``locales``."""
+    if isinstance(value, dict) and set(value) == set(LOCALES):
+        return {code: value[code] for code in locales}
+    if isinstance(value, dict):
+        return {key: _translations_for(item, locales) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_translations_for(item, locales) for item in value]
+    return value
 
 
 def with_(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -214,10 +226,12 @@ def test_example_orgs_build_clean_content(org, locale):
     assert set(READY_QUESTIONS) <= set(question_ids(content))
 
 
-def test_examples_cover_every_vertical_and_locale():
+def test_examples_cover_every_vertical_and_kind_of_locale():
+    """Every vertical; English and Spanish (the first locales), a right-to-left one and a CJK one."""
     profiles = [load_profile(ROOT / "org_profiles" / f"{org}.yaml", set(LOCALES)) for org in EXAMPLES]
     assert {p.vertical for p in profiles} >= set(VERTICALS)
-    assert {code for p in profiles for code in p.locales} >= set(LOCALES)
+    shown = {code for p in profiles for code in p.locales}
+    assert {"en", "es"} <= shown and shown & {"ar", "he"} and shown & {"ja", "zh-Hans"}
     assert any(len(p.locales) > 1 for p in profiles), "a bilingual example"
 
 

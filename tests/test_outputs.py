@@ -8,8 +8,6 @@ import re
 import zipfile
 from pathlib import Path
 
-import yaml
-
 from tests.conftest import ROOT
 from tests.pipeline_support import copy_project, doit
 from visitkit import outputs, sources, tasks
@@ -29,7 +27,7 @@ def test_entries_are_unique_and_complete():
 
 def test_every_locale_describes_every_file():
     for locale in sorted(sources.available_locales(ROOT / "sources")):
-        copy = yaml.safe_load((ROOT / "sources" / locale / "readme.yaml").read_text(encoding="utf-8"))["files"]
+        copy = sources.load_locale(ROOT / "sources", locale)["readme"]["files"]  # overlays through their base
         for output in outputs.OUTPUTS:
             for file in output.files:
                 if output.section is not None:

@@ -92,17 +92,9 @@ class Font(Strict):
 
 class Brand(Strict):
     from_: str | None = Field(default=None, alias="from")
-    """A brand.yml file (Posit's spec) to take the brand from, relative to ``org_profiles/`` and inside the
-    org's own folder (``acme/_brand.yml``); the fields written here and in the profile win, key by key. Read:
-    ``color.primary``, ``secondary``, ``foreground`` (→ ``text``) and ``background`` (palette and theme references
-    followed; ``#RRGGBB``, ``#RGB`` or a CSS colour name; ``rgb()``, ``hsl()`` and alpha are refused);
-    ``logo.medium``, else ``large``, else ``small`` (the light variant; an image's ``alt`` → ``logo_alt``);
-    the ``typography.base`` family, else the ``headings`` one (one font slot), when ``typography.fonts`` gives
-    it ``source: file``: its weight-400 (or unweighted) and weight-700 normal files → ``font``; Google, Bunny and
-    system fonts are never fetched, and the bundled font is used; ``meta.name`` (``full`` → ``name``, ``short`` →
-    ``short_name``) and ``meta.link`` (``home``) → ``links.homepage``. Paths in the file are relative to its own
-    folder and follow the rules of the profile's (inside the org's folder, no ``..``, no URL); every problem names
-    the brand.yml's line and field."""
+    """A brand.yml file (Posit's spec) in the org's own folder (``acme/_brand.yml``): its colours, logo, file
+    fonts, name and home link fill the profile's fields; the fields written in the profile win, key by key.
+    What is read, and how, is in README.md ("Taking the brand from brand.yml")."""
     primary: Colour
     """Main brand colour, ``#RRGGBB``: headers, buttons, step numbers."""
     secondary: Colour | None = None

@@ -85,7 +85,7 @@ def fields(model: type[BaseModel] | None = None, prefix: tuple[str, ...] = ()) -
 
         model = Profile
     for name, info in model.model_fields.items():
-        field = Field((*prefix, name), info, _model_of(info))
+        field = Field((*prefix, info.alias or name), info, _model_of(info))  # brand.from is the field from_
         yield field
         if field.model is not None:
             yield from fields(field.model, field.path)
@@ -144,6 +144,7 @@ def ordered(data: Any, model: type[BaseModel] | None = None) -> Any:
         return data
     result: dict[Any, Any] = {}
     for name, info in model.model_fields.items():
+        name = info.alias or name  # as written in YAML
         if name in data:
             inner = _model_of(info)
             result[name] = ordered(data[name], inner) if inner is not None else data[name]

@@ -14,8 +14,10 @@ each is copied into ``org_profiles/<org-id>/`` (below its ``<org-id>/`` folder w
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import re
+import shutil
 import sys
 import tempfile
 import unicodedata
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from visitkit import profile_brandyml
 from visitkit.cli import fields, spreadsheet
 from visitkit.cli.project import PROFILES, SOURCES, in_project, org_id_problem
 
@@ -135,6 +138,13 @@ def _copy_source(row: Row, column: str, value: str, base: Path, org_id: str) -> 
     return target
 
 
+def _locales_of(data: dict) -> list[str]:
+    from visitkit.profile import DEFAULT_LOCALES
+
+    declared = data.get("locales", list(DEFAULT_LOCALES))
+    return [code for code in declared if isinstance(code, str)] if isinstance(declared, list) else []
+
+
 def check_row(row: Row, cells: dict[str, str], base: Path, available: set[str]) -> None:
     """Fill ``row`` from its cells and validate it as ``load_profile`` would; problems go to ``row.problems``."""
     from pydantic import ValidationError
@@ -156,12 +166,20 @@ def check_row(row: Row, cells: dict[str, str], base: Path, available: set[str]) 
             else:
                 parent[path[-1]] = target
     row.data = data
-    with tempfile.TemporaryDirectory() as scratch:  # the row's files, where the profile will find them
+    with tempfile.TemporaryDirectory() as scratch:  # the org's folder as it will be: where the profile finds files
         staged = Path(scratch)
+        if (PROFILES / row.org_id).is_dir():  # files already there (a brand.yml and its logo) stay; links stay links
+            shutil.copytree(PROFILES / row.org_id, staged / row.org_id, symlinks=True)
         for name, content in row.files.items():
             (staged / name).parent.mkdir(parents=True, exist_ok=True)
             (staged / name).write_bytes(content)
         context = {"profiles_dir": staged, "org_id": row.org_id, "locales": available}
+        if isinstance(data.get("brand"), dict) and "from" in data["brand"]:  # as load_profile does
+            data, brand_lines = profile_brandyml.apply(
+                copy.deepcopy(data), {}, staged, row.org_id, (PROFILES / row.org_id).as_posix(),
+                {"profile_locales": _locales_of(data), **context},
+            )
+            row.problems += brand_lines
         try:
             Profile.model_validate(data, context=context)
         except ValidationError as exc:
