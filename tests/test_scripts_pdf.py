@@ -19,10 +19,10 @@ from fontTools.ttLib import TTFont
 from tests.conftest import ROOT, make_content, make_context
 from tests.test_render_pdf import fonts, language
 from visitkit.content import Content
-from visitkit.render import font_config, pdf, qr
+from visitkit.render import font_config, pdf, qr, scripts
 
 MODULE = "visitkit.render.pdf"
-SCRIPTS = font_config.SCRIPT_FONTS.items()
+SCRIPTS = scripts.FONTS.items()
 HEBREW_NAME = "מרפאת הגליל לרפואת המשפחה"
 CHINESE_NAME = "江畔家庭医疗中心"
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -155,16 +155,16 @@ def test_title_and_step_headings_are_text(contents, pdfs, locale):
 
 def script_families(script: str) -> set[str]:
     """The PDF font names of a script's regular and bold files (WeasyPrint names a font by its family)."""
-    return {pdf._family((ROOT / path).read_bytes()) for path in font_config.SCRIPT_FONTS[script][:2]}
+    return {pdf._family((ROOT / path).read_bytes()) for path in scripts.FONTS[script][1:]}
 
 
 @pytest.mark.parametrize(
     ("locale", "pattern", "script", "full_name"),
     [
-        ("ar", ARABIC, "arabic", "Noto Sans Arabic"),
-        ("he", HEBREW, "hebrew", "Noto Sans Hebrew"),
-        ("ja", HAN_KANA, "japanese", "Noto Sans CJK JP"),
-        ("zh-Hans", HAN_KANA, "chinese", "Noto Sans CJK SC"),
+        ("ar", ARABIC, "Arab", "Noto Sans Arabic"),
+        ("he", HEBREW, "Hebr", "Noto Sans Hebrew"),
+        ("ja", HAN_KANA, "Jpan", "Noto Sans CJK JP"),
+        ("zh-Hans", HAN_KANA, "Hans", "Noto Sans CJK SC"),
     ],
 )
 def test_script_text_is_set_in_the_embedded_script_font(pdfs, locale, pattern, script, full_name):
@@ -249,14 +249,14 @@ def test_font_lists_name_the_script_fonts_after_the_brand_font(contents):
     css = pdf._variable_css(make_context(MODULE, contents["ja"]))
     body = re.search(r"html \{ font-family: ([^;]+);", css).group(1)
     families = [family.strip().strip('"') for family in body.split(",")]
-    regular = {script: pdf._family((ROOT / files[0]).read_bytes()) for script, files in SCRIPTS}
+    regular = {script: pdf._family((ROOT / files[1]).read_bytes()) for script, files in SCRIPTS}
     assert families[0] == pdf._family((ROOT / contents["ja"].font.regular).read_bytes())
-    assert families[1:5] == [regular["japanese"], regular["arabic"], regular["hebrew"], regular["chinese"]]
+    assert families[1:5] == [regular["Jpan"], regular["Arab"], regular["Hebr"], regular["Hans"]]
     assert len(set(regular.values())) == 4  # unique names: a shared FontConfiguration keeps the first file of a name
 
 
 def test_font_fingerprint_follows_every_byte_of_a_table():
-    data = bytearray((ROOT / font_config.SCRIPT_FONTS["hebrew"][0]).read_bytes())
+    data = bytearray((ROOT / scripts.FONTS["Hebr"][1]).read_bytes())
     before = font_config.font_fingerprint(bytes(data))
     font = TTFont(io.BytesIO(bytes(data)))
     font["name"].setName("Changed", 1, 3, 1, 0x409)

@@ -66,9 +66,10 @@ def _limits(target: str):
     process or of each worker); the memory limit caps the process's address
     space, which turns a runaway allocation into a MemoryError.
     """
+    limit = resource.getrlimit(resource.RLIMIT_AS)
     if MEMORY_MB > 0:
         cap = MEMORY_MB * 1024 * 1024
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft, hard = limit
         if soft == resource.RLIM_INFINITY or soft > cap:
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     timed = RENDER_SECONDS > 0 and threading.current_thread() is threading.main_thread()
@@ -85,6 +86,9 @@ def _limits(target: str):
     except MemoryError:
         raise RenderLimit(f"{target}: rendering needed more than {MEMORY_MB} MB of memory and was stopped") from None
     finally:
+        # Only the render is capped: a process started later (a browser in the tests, LibreOffice) must not
+        # inherit a cap sized for one document.
+        resource.setrlimit(resource.RLIMIT_AS, limit)
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)

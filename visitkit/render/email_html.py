@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 
 from visitkit import colors, outputs
-from visitkit.render import RenderContext, email_logo, font_config, html, mail
+from visitkit.render import RenderContext, email_logo, html, mail, scripts
 
 TEMPLATES = ("templates/email/email.html.j2", "templates/email/email.css.j2")
 ASSETS = ("logo",)  # read for its size only; the message uses the system fonts of the reader's device
@@ -114,7 +114,7 @@ def _inliner():
 def _font_stack(family: str, lang: str = "en"):
     from markupsafe import Markup
 
-    stack = font_config.system_stack(EMAIL_FONTS, lang, others=False)  # the locale's script fonts first
+    stack = scripts.system_stack(EMAIL_FONTS, lang, others=False)  # the locale's script fonts first
     if html._FAMILY.fullmatch(family):
         stack = f'"{family}", {stack}'
     return Markup(stack)

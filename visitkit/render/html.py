@@ -131,10 +131,10 @@ def print_url(href: str | None, text: str = "") -> str:
 
 def font_stack(family: str, lang: str = "en") -> Any:
     """The brand family (used when the visitor has it installed, never downloaded), then system fonts, with
-    fonts for Arabic, Hebrew, Japanese and Chinese (``lang``'s own first: ``font_config.system_stack``)."""
+    fonts for Arabic, Hebrew, Japanese and Chinese (``lang``'s own first: ``scripts.system_stack``)."""
     from markupsafe import Markup
 
-    from visitkit.render.font_config import system_stack
+    from visitkit.render.scripts import system_stack
 
     # Markup: HTML escaping would turn the quotes into &#34;, which CSS inside <style> does not decode.
     stack = system_stack(SYSTEM_FONTS, lang)

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from visitkit import colors
-from visitkit.render import RenderContext, balanced_lines, design, font_config, qr
+from visitkit.render import RenderContext, balanced_lines, design, font_config, qr, scripts
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -53,7 +53,7 @@ TEMPLATES = (
     "templates/infographic/infographic.html.j2",
     "templates/infographic/infographic.css",
     "templates/icons/{icon}.svg",  # the org's chosen icon (Content.icon)
-    *font_config.SCRIPT_FILES,  # fallbacks for Arabic, Hebrew, Japanese and Chinese text, in every locale
+    *scripts.FILES,  # fallbacks for Arabic, Hebrew, Japanese and Chinese text, in every locale
 )
 
 BASE_URL = "https://visitkit.invalid/assets/"  # .invalid never resolves (RFC 2606)
@@ -194,7 +194,7 @@ def _served_assets(context: RenderContext) -> dict[str, bytes]:
     """The files the page may load: fonts, the logo and the icon recoloured for the header."""
     content = context.content
     files = {_font_path(context.asset(path)): context.asset(path) for path in (content.font.regular, content.font.bold)}
-    files.update((_font_path(context.asset(path)), context.asset(path)) for path in font_config.SCRIPT_FILES)
+    files.update((_font_path(context.asset(path)), context.asset(path)) for path in scripts.FILES)
     if content.logo:
         files[content.logo.path] = context.asset(content.logo.path)
     icon = _icon_path(content)
@@ -331,8 +331,8 @@ def _variable_css(context: RenderContext) -> str:
     # The shared FontConfiguration registers each rule once per process: they cost nothing after that,
     # and a document embeds only the glyphs it uses.
     faces, regular_scripts, bold_scripts = [], [], []
-    for script in font_config.script_order(content.lang):
-        files = font_config.SCRIPT_FONTS[script][:2]
+    for script in scripts.script_order(content.lang):
+        files = scripts.FONTS[script][1:]
         for path, weight, names in zip(files, (400, 700), (regular_scripts, bold_scripts), strict=True):
             family, url = _family(context.asset(path)), _asset_url(_font_path(context.asset(path)))
             faces.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{url}"); }}')

@@ -21,22 +21,13 @@ from __future__ import annotations
 
 import functools
 
-FONT_DIR = "templates/fonts/scripts"
-# script → (family as named in the font files, regular file, bold file)
-FONTS: dict[str, tuple[str, str, str]] = {
-    "Arab": ("Noto Sans Arabic", f"{FONT_DIR}/NotoSansArabic-Regular.ttf", f"{FONT_DIR}/NotoSansArabic-Bold.ttf"),
-    "Hebr": ("Noto Sans Hebrew", f"{FONT_DIR}/NotoSansHebrew-Regular.ttf", f"{FONT_DIR}/NotoSansHebrew-Bold.ttf"),
-    "Jpan": ("Noto Sans CJK JP", f"{FONT_DIR}/NotoSansJP-Regular.otf", f"{FONT_DIR}/NotoSansJP-Bold.otf"),
-    "Hans": ("Noto Sans CJK SC", f"{FONT_DIR}/NotoSansSC-Regular.otf", f"{FONT_DIR}/NotoSansSC-Bold.otf"),
-}
-FILES = tuple(path for _, regular, bold in FONTS.values() for path in (regular, bold))
+from visitkit.render.scripts import FILES, FONTS, language_script  # noqa: F401 - this module's API
+
 SLACK = {"Arab": 0.10, "Hebr": 0.10, "Jpan": 0.03, "Hans": 0.03}
 COMPLEX = ("Arab", "Hebr")  # DrawingML's "complex script" fonts (<a:cs>); the CJK ones are East Asian (<a:ea>)
 # CJK body text needs more room between lines: the PDF's CSS sets html:lang(ja|zh) line-height to --line × 1.2.
 CJK_LINE = 1.2
 
-# A language's script; languages not listed are written in Latin (the brand font).
-_LANGUAGE_SCRIPT = {"ar": "Arab", "fa": "Arab", "ur": "Arab", "he": "Hebr", "ja": "Jpan", "zh": "Hans"}
 # The language of text in a script the document's language is not written in (a borrowed name, a Latin brand name).
 SCRIPT_LANGUAGE = {"Arab": "ar", "Hebr": "he", "Jpan": "ja", "Hans": "zh-Hans", "Latn": "en"}
 # DrawingML wants a language-region tag (it has no script subtags: zh-Hans is zh-CN). A tag with a region keeps
@@ -52,11 +43,6 @@ _RANGES = (
     (0x2E80, 0x2FDF, "Hani"), (0x3000, 0x30FF, "Hani"), (0x3100, 0x31FF, "Hani"), (0x3400, 0x4DBF, "Hani"),
     (0x4E00, 0x9FFF, "Hani"), (0xF900, 0xFAFF, "Hani"), (0xFE30, 0xFE4F, "Hani"), (0xFF00, 0xFFEF, "Hani"),
 )
-
-
-def language_script(lang: str) -> str:
-    """The script a language tag's text is written in: Arab, Hebr, Jpan, Hans or Latn."""
-    return _LANGUAGE_SCRIPT.get(lang.split("-")[0].lower(), "Latn")
 
 
 def han_script(lang: str) -> str:
