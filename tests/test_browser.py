@@ -16,28 +16,16 @@ import io
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.checkers import CHROMIUM, DRIVER, FLAGS
 from tests.conftest import ROOT, make_content, make_context
 from tests.faq_support import LONG_NAME, content_for, example_contents
 from visitkit.render import email_html, faq_fragment, faq_page, html, resources_fragment, resources_page
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs it)")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--hide-scrollbars",
-)
 WIDTHS = (320, 375, 1280)
 ORGS = ("sample", "long-es", "navy-es", "yellow", "unbreakable")
 # Longer than any phone is wide at any font size the pages use (45+ letters), and an address as long.

@@ -10,11 +10,11 @@ name and long URLs; with the images loaded (local stand-ins for the hosted files
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.checkers import CHROMIUM, DRIVER, FLAGS
 from tests.conftest import ROOT, make_content, make_context
 from tests.faq_support import content_for
 from tests.test_render_email_html import LONG_EDITS, WORD
@@ -22,19 +22,7 @@ from visitkit import sources
 from visitkit.profile import load_profile
 from visitkit.render import email_html, email_logo, mail
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs it)")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--hide-scrollbars",
-)
 WIDTHS = (320, 375, 1280)
 # Every element of the message and of its footer, measured against the box it must stay inside.
 MEASURE = """
