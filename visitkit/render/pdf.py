@@ -87,7 +87,7 @@ def _render(context: RenderContext) -> bytes:
     content = context.content
     fonts = font_config.shared()
     fetcher = _fetcher(_served_assets(context))
-    static_css = _static_css(context.template("infographic/infographic.css"), fetcher)
+    css_source = context.template("infographic/infographic.css")
     variable_css = CSS(string=_variable_css(context), base_url=BASE_URL, url_fetcher=fetcher, font_config=fonts)
     page_template = "infographic/infographic.html.j2"
     template = _template(context.template(page_template), page_template)
@@ -96,6 +96,7 @@ def _render(context: RenderContext) -> bytes:
     def layout(density: int, spread: float = 0.0, clamp: int = 0) -> Any:
         page = template.render(density=density, spread=f"{spread:.2f}", clamp=clamp, **values)
         html = HTML(string=page, base_url=BASE_URL, url_fetcher=fetcher)
+        static_css = _static_css(css_source, fetcher, density)
         document = html.render(font_config=fonts, stylesheets=[static_css, variable_css], pdf_variant=PDF_VARIANT)
         # Content that does not fit spills onto a second page (see the footer twin in the template).
         return document if len(document.pages) == 1 else None
@@ -270,13 +271,13 @@ def _template(source: str, name: str) -> Any:
     return _compiled[key]
 
 
-def _static_css(source: str, fetcher: Any) -> Any:
-    """The design tokens (as custom properties) and the template stylesheet, parsed once per process
+def _static_css(source: str, fetcher: Any, density: int) -> Any:
+    """The design tokens and the template stylesheet at ``density``, parsed once per process and density
     (they hold no URLs, so the fetcher is never used)."""
     from weasyprint import CSS
 
     fonts = font_config.shared()
-    text = stylesheet(source)
+    text = stylesheet(source, density)
     key = (hashlib.sha256(text.encode()).hexdigest(), id(fonts))
     if key not in _stylesheets:
         if not _stylesheets:  # free them before the font configuration they use, at exit
@@ -287,9 +288,22 @@ def _static_css(source: str, fetcher: Any) -> Any:
     return _stylesheets[key]
 
 
-def stylesheet(source: str) -> str:
-    """The CSS every page is laid out with: the design tokens, then ``infographic.css`` (``source``)."""
-    return design.css() + source
+_TOKEN = re.compile(r"var\((--[a-z0-9-]+)\)")
+
+
+def stylesheet(source: str, density: int | None = None) -> str:
+    """The CSS every page is laid out with: the design tokens, then ``infographic.css`` (``source``).
+
+    With ``density``, each ``var(--token)`` of a design token is replaced by its value at that density: the
+    same values, but WeasyPrint resolves a var() for every element and property that uses it, about a tenth
+    of a layout. The custom properties stay declared (for anything that still refers to them); colour roles
+    and ``--spread``, set per document, stay var().
+    """
+    if density is None:
+        return design.css() + source
+    values = {f"--{name.replace('_', '-')}": f"{value:g}{design.UNITS[name]}"
+              for name, value in {**design.FIXED, **design.DENSITIES[density]}.items()}
+    return design.css() + _TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), source)
 
 
 # ------------------------------------------------------------------ CSS
