@@ -108,12 +108,13 @@ def _downstream(project: Path, edited: list[str]) -> set[str]:
 
 def _rss(folder: Path) -> dict:
     """Per worker: peak resident memory (VmHWM) and the growth of its current RSS from document 100."""
-    peaks, growth, growth_2000 = [], [], []
+    peaks, growth, growth_2000, cpu = [], [], [], []
     for log in folder.glob("*.log"):
         rows = [tuple(map(int, line.split())) for line in log.read_text().splitlines() if line.strip()]
         if not rows:
             continue
         peaks.append(max(r[0] for r in rows) / 1024)
+        cpu.append(rows[-1][2] / 1000)  # a worker's CPU up to its last document (forked: it starts at zero)
         if len(rows) > 100:
             at_100 = rows[99][1]
             growth.append(100 * (rows[-1][1] - at_100) / at_100)
@@ -124,6 +125,7 @@ def _rss(folder: Path) -> dict:
         "peak_rss_mb": round(max(peaks), 1) if peaks else None,
         "growth_100_to_2000_pct": round(max(growth_2000, key=abs), 1) if growth_2000 else None,
         "growth_100_to_last_pct": round(max(growth, key=abs), 1) if growth else None,
+        "workers_cpu_seconds": round(sum(cpu), 3),
     }
 
 
@@ -154,9 +156,9 @@ def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Pat
         before = _children_cpu()
         seconds, build = _doit(project, "-n", str(workers), env={"VISITKIT_RSS_LOG": str(rss_dir)})
         cold.append(seconds)
-        # CPU of doit's process and every process it waited for (the fork server, which waits for its
-        # workers): the whole build's cost, planning and bookkeeping included
-        cpu.append(_children_cpu() - before)
+        # the workers' CPU (their own logs) plus doit's process (planning, bookkeeping, feeding the workers);
+        # the fork server and its workers exit after doit, unwaited, so rusage misses them
+        cpu.append(_rss(rss_dir)["workers_cpu_seconds"] + _children_cpu() - before)
     tasks_run = len(_ran(build))
     org_locales = orgs * len(locales)
     result["cold"] = {"seconds": _median(cold), "spread": _spread(cold), "tasks": tasks_run,

@@ -15,6 +15,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,8 @@ def _settle() -> None:
 
 
 def _log_rss() -> None:
-    """For the benchmark: append this process's peak and current resident memory (kB) after each document.
+    """For the benchmark: append this process's peak and current resident memory (kB) and its CPU time (ms)
+    after each document.
 
     The peak is VmHWM, this process image's own high-water mark: ru_maxrss survives exec, so a
     worker spawned from a large doit process would report that process's size as its own.
@@ -118,8 +120,8 @@ def _log_rss() -> None:
         with open("/proc/self/status") as status:
             fields = dict(line.split(":", 1) for line in status if ":" in line)
         peak, current = (fields[name].split()[0] for name in ("VmHWM", "VmRSS"))
-        with open(os.path.join(folder, f"{os.getpid()}.log"), "a") as log:
-            log.write(f"{peak} {current}\n")
+        with open(os.path.join(folder, f"{os.getpid()}.log"), "a") as log:  # and its CPU so far, in ms
+            log.write(f"{peak} {current} {round(1000 * time.process_time())}\n")
 
 
 def validate(profile_path: str, sources_dir: str, target: str) -> TaskFailed | None:
