@@ -63,7 +63,7 @@ _SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 _MM_PER_PX = 25.4 / 96
 _QR_CONTRAST = 12.0  # least contrast of the body text on white for the QR's modules to take its colour
-SPREAD_IN_PLACE = True
+SPREAD_IN_PLACE = True  # spread short content by moving boxes (False: a second layout; the tests compare both)
 _MIN_STEP_GROWTH = 1.09  # content height ratio of neighbouring densities: 1.08–1.14 (measured); a miss just spreads
 
 _jinja: Any = None
@@ -112,7 +112,8 @@ def _render(context: RenderContext) -> bytes:
         spread = min(tokens["spread_max"], (free - tokens["spread_reserve"]) / (len(content.infographic.steps) + 1))
         spread = round(spread, 2)  # as the template writes it
         if not (SPREAD_IN_PLACE and _spread_in_place(document, spread)):
-            document = layout(density, spread) or document
+            # a failed move may have left boxes half moved: lay the page out again, without spread if need be
+            document = layout(density, spread) or layout(density)
     # The Document keeps the font_config given to render(); write_pdf() takes no font options.
     return document.write_pdf(pdf_variant=PDF_VARIANT)
 
@@ -170,8 +171,8 @@ def _boxes(box: Any) -> Any:
 
 
 def _classed(box: Any, tag: str, name: str) -> bool:
-    return box.element_tag == tag and name in (box.element.get("class") or "").split() if box.element is not None \
-        else False
+    element = getattr(box, "element", None)
+    return element is not None and box.element_tag == tag and name in (element.get("class") or "").split()
 
 
 def _spread_in_place(document: Any, spread_mm: float) -> bool:
