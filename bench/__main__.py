@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -33,6 +34,11 @@ from pathlib import Path
 from bench.synth import make_project
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _doit(project: Path, *args: str, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
@@ -102,12 +108,13 @@ def _downstream(project: Path, edited: list[str]) -> set[str]:
 
 def _rss(folder: Path) -> dict:
     """Per worker: peak resident memory (VmHWM) and the growth of its current RSS from document 100."""
-    peaks, growth, growth_2000 = [], [], []
+    peaks, growth, growth_2000, cpu = [], [], [], []
     for log in folder.glob("*.log"):
         rows = [tuple(map(int, line.split())) for line in log.read_text().splitlines() if line.strip()]
         if not rows:
             continue
         peaks.append(max(r[0] for r in rows) / 1024)
+        cpu.append(rows[-1][2] / 1000)  # a worker's CPU up to its last document (forked: it starts at zero)
         if len(rows) > 100:
             at_100 = rows[99][1]
             growth.append(100 * (rows[-1][1] - at_100) / at_100)
@@ -118,11 +125,17 @@ def _rss(folder: Path) -> dict:
         "peak_rss_mb": round(max(peaks), 1) if peaks else None,
         "growth_100_to_2000_pct": round(max(growth_2000, key=abs), 1) if growth_2000 else None,
         "growth_100_to_last_pct": round(max(growth, key=abs), 1) if growth else None,
+        "workers_cpu_seconds": round(sum(cpu), 3),
     }
 
 
 def _median(values: list[float]) -> float:
     return round(statistics.median(values), 3)
+
+
+def _spread(values: list[float]) -> list[float]:
+    """[min, max] of the runs: how far a median can be trusted."""
+    return [round(min(values), 3), round(max(values), 3)]
 
 
 def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Path, full: bool = True) -> dict:
@@ -131,7 +144,7 @@ def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Pat
     result: dict = {"orgs": orgs, "locales": locales, "workers": workers, "runs": runs}
 
     # 1. cold build against the render floor, alternating so both see the same machine state
-    cold, floor = [], []
+    cold, floor, cpu = [], [], []
     rss_dir = scratch / f"rss-{orgs}"
     for _ in range(runs):
         if full:
@@ -140,13 +153,23 @@ def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Pat
         _clean(project)
         shutil.rmtree(rss_dir, ignore_errors=True)
         rss_dir.mkdir()
+        before = _children_cpu()
         seconds, build = _doit(project, "-n", str(workers), env={"VISITKIT_RSS_LOG": str(rss_dir)})
         cold.append(seconds)
+        # the workers' CPU (their own logs) plus doit's process (planning, bookkeeping, feeding the workers);
+        # the fork server and its workers exit after doit, unwaited, so rusage misses them
+        cpu.append(_rss(rss_dir)["workers_cpu_seconds"] + _children_cpu() - before)
     tasks_run = len(_ran(build))
-    result["cold"] = {"seconds": _median(cold), "tasks": tasks_run}
+    org_locales = orgs * len(locales)
+    result["cold"] = {"seconds": _median(cold), "spread": _spread(cold), "tasks": tasks_run,
+                      "cpu_ms_per_org_locale": round(1000 * statistics.median(cpu) / org_locales, 1),
+                      "cpu_ms_spread": [round(1000 * c / org_locales, 1) for c in (min(cpu), max(cpu))]}
     if full:
+        ratios = [c / f for c, f in zip(cold, floor, strict=True)]
         result["cold"]["floor_seconds"] = _median(floor)
-        result["cold"]["ratio"] = round(statistics.median(c / f for c, f in zip(cold, floor, strict=True)), 3)
+        result["cold"]["floor_spread"] = _spread(floor)
+        result["cold"]["ratio"] = round(statistics.median(ratios), 3)
+        result["cold"]["ratio_spread"] = _spread(ratios)
     result["memory"] = _rss(rss_dir)
 
     # 2. no-op against doit's bare floor
@@ -204,7 +227,8 @@ def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Pat
             file.write_text(original)
             _doit(project, "-n", str(workers))
             result["edits"][label] = {
-                "seconds": _median(times), "runs": repeat, "tasks_ran": len(ran), "tasks_downstream": len(expected),
+                "seconds": _median(times), "spread": _spread(times), "runs": repeat, "tasks_ran": len(ran),
+                "tasks_downstream": len(expected),
                 "unexpected": sorted(ran - expected)[:5], "missing": sorted(expected - ran)[:5],
                 "floor_seconds": round(floor_seconds, 3),
                 "budget_seconds": round(_median(noop) + 1.2 * floor_seconds, 3),
@@ -214,22 +238,30 @@ def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Pat
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| orgs | tasks | cold s | render floor s | ratio | no-op s | bare floor s | ratio | fresh-checkout s | "
+    lines = ["| orgs | tasks | cold s (min–max) | render floor s (min–max) | ratio (min–max) | cold CPU ms per "
+             "org-locale | no-op s | bare floor s | ratio | fresh-checkout s | "
              "peak RSS MB | RSS growth 100→2000 % | RSS growth 100→last % |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+
+    def spread(value: object, bounds: list | None) -> str:
+        return f"{value} ({bounds[0]}–{bounds[1]})" if bounds and bounds[0] != bounds[1] else str(value)
+
     for r in results:
         cold, noop = r["cold"], r["noop"]
         fresh = r.get("fresh_checkout_noop", {})
         lines.append(
-            f"| {r['orgs']} | {cold['tasks']} | {cold['seconds']} | {cold.get('floor_seconds', '–')} | "
-            f"{cold.get('ratio', '–')} | {noop['seconds']} | {noop.get('bare_floor_seconds', '–')} | "
+            f"| {r['orgs']} | {cold['tasks']} | {spread(cold['seconds'], cold.get('spread'))} | "
+            f"{spread(cold.get('floor_seconds', '–'), cold.get('floor_spread'))} | "
+            f"{spread(cold.get('ratio', '–'), cold.get('ratio_spread'))} | {cold.get('cpu_ms_per_org_locale', '–')} | "
+            f"{noop['seconds']} | {noop.get('bare_floor_seconds', '–')} | "
             f"{noop.get('ratio', '–')} | {fresh.get('seconds', '–')} | {r['memory']['peak_rss_mb']} | "
             f"{r['memory']['growth_100_to_2000_pct']} | {r['memory']['growth_100_to_last_pct']} |"
         )
     for r in results:
         for label, edit in r.get("edits", {}).items():
             lines.append(
-                f"\n{r['orgs']} orgs, {label}: {edit['seconds']} s (median of {edit['runs']}), "
+                f"\n{r['orgs']} orgs, {label}: {spread(edit['seconds'], edit.get('spread'))} s "
+                f"(median of {edit['runs']}), "
                 f"{edit['tasks_ran']} tasks ran of "
                 f"{edit['tasks_downstream']} downstream; floor {edit['floor_seconds']} s, "
                 f"budget (no-op + 1.2 × floor) {edit['budget_seconds']} s"

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -26,4 +28,29 @@ def test_quick_benchmark_runs_and_reports(tmp_path: Path):
         # exactly the tasks downstream of the edit ran: no more, no fewer
         assert edit["tasks_ran"] == edit["tasks_downstream"] and edit["unexpected"] == [], edit
     assert measured["memory"]["workers"] >= 1
-    assert "| orgs | tasks | cold s |" in result.stdout
+    assert "| orgs | tasks | cold s (min–max) |" in result.stdout
+    cold = measured["cold"]
+    # the spread of the runs is reported with each median (one run here: min = max = median)
+    assert cold["spread"] == [cold["seconds"], cold["seconds"]] and len(cold["ratio_spread"]) == 2
+    assert cold["cpu_ms_per_org_locale"] > 0
+
+
+def test_cpu_benchmark_reports_every_output_and_the_total(tmp_path: Path):
+    out = tmp_path / "cpu.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.cpu", "--orgs", "1", "--locales", "en,es", "--runs", "1", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    rows = json.loads(out.read_text())["ms_per_org_locale"]
+    from visitkit.outputs import OUTPUTS
+
+    # every output an org with a logo and no opt-ins gets, plus planning and the bookkeeping tasks
+    expected = {o.group for o in OUTPUTS if o.when in (None, "brand.logo")} | {"planning", "validate", "content",
+                                                                               "manifest", "zip", "total"}
+    assert expected <= set(rows), expected - set(rows)
+    assert all(row["min_ms"] <= row["median_ms"] <= row["max_ms"] for row in rows.values())
+    assert rows["pdf"]["median_ms"] > 0
+    parts = sum(row["median_ms"] for name, row in rows.items() if name != "total")
+    assert rows["total"]["median_ms"] == pytest.approx(parts, abs=0.1 * len(rows))  # rounding of each row
+    assert "| **total** |" in result.stdout

@@ -25,7 +25,7 @@ import zxingcpp
 from tests.conftest import ROOT, make_content, make_context
 from tests.test_render_pdf import figure_alts, link_uris, page_text, profiles, render
 from visitkit import outputs
-from visitkit.render import RenderContext, design, pdf, qr
+from visitkit.render import RenderContext, design, pdf, qr, renderer_inputs
 
 MODULE = "visitkit.render.pdf"
 MM = 72 / 25.4  # pt per mm
@@ -360,3 +360,31 @@ def test_large_preview_scans_too(tmp_path):
     width = next(f.options["width"] for o in outputs.OUTPUTS for f in o.files if f.name == "infographic-large.png")
     image = Image.open(io.BytesIO(thumbnail.render(data, width)))
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [content.links["booking"]]
+
+
+
+# ------------------------------------------------------------------ spreading short content
+
+
+@pytest.mark.parametrize(("org", "locale"), [("org-00003", "en"), ("org-00005", "es"), ("org-00001", "ja")])
+def test_spreading_in_place_gives_the_bytes_of_a_second_layout(tmp_path, monkeypatch, org, locale):
+    """Short content is spread by moving the laid-out boxes, not by laying the page out again: the PDF
+    must be exactly the one a layout with --spread gives (positions, links, tags, backgrounds). The
+    benchmark's synthetic organisations are short enough to be spread (the sample is not)."""
+    from bench.synth import add_orgs
+
+    add_orgs(tmp_path / "org_profiles", 6, ["en", "es", "ja"])
+    content = make_content(org, locale, tmp_path / "org_profiles")
+    logo = content.logo.path if content.logo else None
+    names = renderer_inputs(pdf, content.icon, logo, [content.font.regular, content.font.bold])
+    # the shared templates and fonts from the project, the organisation's logo and fonts from where it was made
+    context = RenderContext(content=content, options={}, assets={
+        name: (ROOT / name if (ROOT / name).exists() else tmp_path / name).read_bytes() for name in names})
+    moved = []
+    spread_in_place = pdf._spread_in_place
+    monkeypatch.setattr(pdf, "_spread_in_place", lambda *a: moved.append(spread_in_place(*a)) or moved[-1])
+    fast = pdf.render(context)
+    monkeypatch.setattr(pdf, "SPREAD_IN_PLACE", False)
+    assert fast == pdf.render(context)
+    assert moved == [True]  # the page was spread, and in place
+

@@ -9,6 +9,7 @@ resampled with Pillow. Both are deterministic.
 
 from __future__ import annotations
 
+import functools
 import io
 
 from visitkit.render import RenderContext
@@ -31,7 +32,7 @@ def render(context: RenderContext) -> bytes:
 
         png = raster.svg_to_png(data, width)
         return _normalise(png, (width, height))
-    return _normalise(data, (width, height))
+    return _normalise(bytes(data), (width, height))
 
 
 def image_size(data: bytes, kind: str) -> tuple[float, float]:
@@ -48,6 +49,7 @@ def logo_size(data: bytes, kind: str) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+@functools.lru_cache(maxsize=32)  # an organisation's locales share one logo.png: encoded once (optimize=True is slow)
 def _normalise(data: bytes, size: tuple[int, int]) -> bytes:
     """Any raster → an RGBA PNG of exactly ``size``, with no metadata (the bytes depend on the pixels only)."""
     from PIL import Image

@@ -63,6 +63,7 @@ _SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 _MM_PER_PX = 25.4 / 96
 _QR_CONTRAST = 12.0  # least contrast of the body text on white for the QR's modules to take its colour
+SPREAD_IN_PLACE = True  # spread short content by moving boxes (False: a second layout; the tests compare both)
 _MIN_STEP_GROWTH = 1.09  # content height ratio of neighbouring densities: 1.08–1.14 (measured); a miss just spreads
 
 _jinja: Any = None
@@ -87,7 +88,7 @@ def _render(context: RenderContext) -> bytes:
     content = context.content
     fonts = font_config.shared()
     fetcher = _fetcher(_served_assets(context))
-    static_css = _static_css(context.template("infographic/infographic.css"), fetcher)
+    css_source = context.template("infographic/infographic.css")
     variable_css = CSS(string=_variable_css(context), base_url=BASE_URL, url_fetcher=fetcher, font_config=fonts)
     page_template = "infographic/infographic.html.j2"
     template = _template(context.template(page_template), page_template)
@@ -96,6 +97,7 @@ def _render(context: RenderContext) -> bytes:
     def layout(density: int, spread: float = 0.0, clamp: int = 0) -> Any:
         page = template.render(density=density, spread=f"{spread:.2f}", clamp=clamp, **values)
         html = HTML(string=page, base_url=BASE_URL, url_fetcher=fetcher)
+        static_css = _static_css(css_source, fetcher, density)
         document = html.render(font_config=fonts, stylesheets=[static_css, variable_css], pdf_variant=PDF_VARIANT)
         # Content that does not fit spills onto a second page (see the footer twin in the template).
         return document if len(document.pages) == 1 else None
@@ -108,7 +110,10 @@ def _render(context: RenderContext) -> bytes:
     if free > design.SPREAD_FROM and content.infographic.steps:  # below it the page already looks full
         tokens = design.FIXED
         spread = min(tokens["spread_max"], (free - tokens["spread_reserve"]) / (len(content.infographic.steps) + 1))
-        document = layout(density, spread) or document
+        spread = round(spread, 2)  # as the template writes it
+        if not (SPREAD_IN_PLACE and _spread_in_place(document, spread)):
+            # a failed move may have left boxes half moved: lay the page out again, without spread if need be
+            document = layout(density, spread) or layout(density)
     # The Document keeps the font_config given to render(); write_pdf() takes no font options.
     return document.write_pdf(pdf_variant=PDF_VARIANT)
 
@@ -157,6 +162,61 @@ def _clamped_fit(layout: Any, content: Content) -> Any:
         lo - 1,
     )
     return document
+
+
+def _boxes(box: Any) -> Any:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _classed(box: Any, tag: str, name: str) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and box.element_tag == tag and name in (element.get("class") or "").split()
+
+
+def _spread_in_place(document: Any, spread_mm: float) -> bool:
+    """Move the laid-out boxes as ``--spread`` would: the body's content down by the spread, each step
+    by one more spread than the one before it, and the footer's twin below the taller column.
+    Saves laying the page out again (a tenth of a second). WeasyPrint's box tree is not a public API:
+    on anything unexpected it returns False and the caller lays the page out with the spread."""
+    try:
+        from weasyprint.layout.background import layout_box_backgrounds
+
+        page = document.pages[0]._page_box
+        everything = list(_boxes(page))
+        (main,) = [b for b in everything if _classed(b, "main", "body") and b.is_in_normal_flow()]
+        columns = [b for b in main.children if b.is_floated()]
+        (journey,) = [b for b in columns if _classed(b, "section", "journey")]
+        (steps_list,) = [b for b in journey.children if _classed(b, "ol", "steps")]
+        steps = [b for b in steps_list.children if _classed(b, "li", "step")]
+        cleared = [b for b in main.children if not b.is_floated()]  # the wide note: laid out again (untested)
+        (body,) = [b for b in everything if main in getattr(b, "children", ())]
+        (space,) = [b for b in body.children if _classed(b, "div", "footer-space")]
+        if not steps or len(columns) != 2 or cleared:
+            return False
+        shift = spread_mm / _MM_PER_PX
+        floor_before = max(c.position_y + c.margin_height() for c in columns)
+        main.padding_top += shift
+        for column in columns:
+            column.translate(0, shift)
+        for index, step in enumerate(steps):
+            step.translate(0, index * shift)
+        grown = len(steps) * shift  # the gaps between the steps and the last step's margin, inside the float
+        steps_list.height += grown
+        journey.height += grown
+        # the footer's hidden twin clears both columns: it follows the bottom of the taller one
+        space.translate(0, max(c.position_y + c.margin_height() for c in columns) - floor_before)
+
+        def no_images(**_: Any) -> Any:
+            raise ValueError("a background image below the header")
+
+        layout_box_backgrounds(page, main, no_images)
+        # The page's links, anchors and bookmarks were gathered from the boxes where they were: again.
+        document.pages[0] = type(document.pages[0])(page)
+        return True
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return False
 
 
 def _page_height_mm(document: Any) -> float:
@@ -270,13 +330,13 @@ def _template(source: str, name: str) -> Any:
     return _compiled[key]
 
 
-def _static_css(source: str, fetcher: Any) -> Any:
-    """The design tokens (as custom properties) and the template stylesheet, parsed once per process
+def _static_css(source: str, fetcher: Any, density: int) -> Any:
+    """The design tokens and the template stylesheet at ``density``, parsed once per process and density
     (they hold no URLs, so the fetcher is never used)."""
     from weasyprint import CSS
 
     fonts = font_config.shared()
-    text = stylesheet(source)
+    text = stylesheet(source, density)
     key = (hashlib.sha256(text.encode()).hexdigest(), id(fonts))
     if key not in _stylesheets:
         if not _stylesheets:  # free them before the font configuration they use, at exit
@@ -287,9 +347,22 @@ def _static_css(source: str, fetcher: Any) -> Any:
     return _stylesheets[key]
 
 
-def stylesheet(source: str) -> str:
-    """The CSS every page is laid out with: the design tokens, then ``infographic.css`` (``source``)."""
-    return design.css() + source
+_TOKEN = re.compile(r"var\((--[a-z0-9-]+)\)")
+
+
+def stylesheet(source: str, density: int | None = None) -> str:
+    """The CSS every page is laid out with: the design tokens, then ``infographic.css`` (``source``).
+
+    With ``density``, each ``var(--token)`` of a design token is replaced by its value at that density: the
+    same values, but WeasyPrint resolves a var() for every element and property that uses it, about a tenth
+    of a layout. The custom properties stay declared (for anything that still refers to them); colour roles
+    and ``--spread``, set per document, stay var().
+    """
+    if density is None:
+        return design.css() + source
+    values = {f"--{name.replace('_', '-')}": f"{value:g}{design.UNITS[name]}"
+              for name, value in {**design.FIXED, **design.DENSITIES[density]}.items()}
+    return design.css() + _TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), source)
 
 
 # ------------------------------------------------------------------ CSS

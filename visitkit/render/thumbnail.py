@@ -26,6 +26,8 @@ def render(pdf: bytes, width: int) -> bytes:
         document.close()
     out = io.BytesIO()
     # Pillow writes no time or text chunks unless asked: the bytes depend on the pixels only.
-    # optimize=True would make files ~4% smaller at ten times the cost (0.6 s vs 0.07 s at 1200 px).
-    image.save(out, format="PNG", compress_level=6)
+    # Level 3 (measured at 1200 px): 50 ms and 304 KB against 65 ms and 273 KB at level 6; optimize=True
+    # saves 6 % more at four times the cost. Pillow filters every row adaptively whatever the level (35 ms).
+    # A palette would band the header's gradient (2,000–4,500 colours).
+    image.save(out, format="PNG", compress_level=3)
     return out.getvalue()

@@ -384,7 +384,7 @@ class _Text:
             self.spans.append((start, len(self.text), run))
             if run.href and run.href.startswith("tel:"):  # a phone number stays on one line
                 keep.append((start, len(self.text)))
-        self.points = sorted(set(opportunities(self.text, keep)) | {p for p in self.forced if 0 < p < len(self.text)})
+        self.points = _points(self.text, tuple(keep), frozenset(self.forced))
 
     def width(self, fonts: Fonts, start: int, end: int) -> float:
         """Width in pt of ``text[start:end]``, each run measured in its own weight."""
@@ -396,6 +396,13 @@ class _Text:
                 piece = self.text[lo:hi]
                 total += fonts.width(piece, self.para.bold or run.bold, size) + track * len(piece)
         return total
+
+
+@functools.lru_cache(maxsize=20_000)
+def _points(text: str, keep: tuple[tuple[int, int], ...], forced: frozenset[int]) -> tuple[int, ...]:
+    """A paragraph's break offsets. Cached: fitting measures the same paragraph at many sizes and widths,
+    and UAX #14 is the slide's costliest step (about 0.1 ms a character)."""
+    return tuple(sorted(set(opportunities(text, keep)) | {p for p in forced if 0 < p < len(text)}))
 
 
 def _available(para: Para, width: float) -> float:
