@@ -52,9 +52,10 @@ def page_text(data: bytes) -> str:
     return words("\n".join(page.get_textpage().get_text_bounded() for page in document))
 
 
-def link_uris(data: bytes) -> list[str]:
+def links(data: bytes) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(URI, rectangle (left, bottom, right, top)) of every link annotation: one per line of a link."""
     document = pdfium.PdfDocument(data)
-    uris = []
+    found = []
     for page in document:
         position, link = ctypes.c_int(0), pdfium_c.FPDF_LINK()
         while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
@@ -62,8 +63,14 @@ def link_uris(data: bytes) -> list[str]:
             size = pdfium_c.FPDFAction_GetURIPath(document.raw, action, None, 0)
             buffer = ctypes.create_string_buffer(size)
             pdfium_c.FPDFAction_GetURIPath(document.raw, action, buffer, size)
-            uris.append(buffer.value.decode())
-    return uris
+            rect = pdfium_c.FS_RECTF()
+            pdfium_c.FPDFLink_GetAnnotRect(link, ctypes.byref(rect))
+            found.append((buffer.value.decode(), (rect.left, rect.bottom, rect.right, rect.top)))
+    return found
+
+
+def link_uris(data: bytes) -> list[str]:
+    return [uri for uri, _ in links(data)]
 
 
 def fonts(data: bytes) -> set[tuple[str, bool, str]]:

@@ -23,6 +23,7 @@ import pytest
 import zxingcpp
 
 from tests.conftest import ROOT, make_content, make_context
+from tests.test_render_design import examples
 from tests.test_render_pdf import figure_alts, link_uris, page_text, profiles, render
 from visitkit import outputs
 from visitkit.render import RenderContext, design, pdf, qr, renderer_inputs
@@ -286,16 +287,6 @@ def test_nothing_leaves_its_card(tmp_path, name, locale):
     text = page_text(data)
     assert "…" not in text  # no URL shortened; extra_info was short enough not to be clamped
     assert decoded(data) == [content.links["booking"]]
-
-
-def examples() -> list[tuple[str, str]]:
-    import yaml
-
-    found = []
-    for path in sorted((ROOT / "org_profiles").glob("*.yaml")):
-        locales = yaml.safe_load(path.read_text(encoding="utf-8")).get("locales") or ["en"]
-        found += [(path.stem, locale) for locale in locales]
-    return found
 
 
 @pytest.mark.parametrize(("org", "locale"), examples(), ids=[f"{o}-{loc}" for o, loc in examples()])

@@ -17,7 +17,7 @@ import yaml
 from fontTools.ttLib import TTFont
 
 from tests.conftest import ROOT, make_content, make_context
-from tests.test_render_pdf import fonts, language
+from tests.test_render_pdf import fonts, language, links
 from visitkit.content import Content
 from visitkit.render import font_config, pdf, qr, scripts
 
@@ -89,23 +89,6 @@ def reading_order(data: bytes, rects: list[tuple[float, float, float, float]], a
             pdfium_c.FPDFText_GetCharOrigin(text.raw, index, ctypes.byref(x), ctypes.byref(y))
             found.append((-round(y.value), x.value, char))
     return "".join(char for _, _, char in sorted(found))
-
-
-def links(data: bytes) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """(URI, rectangle (left, bottom, right, top)) of every link annotation on page 1: one per line of a link."""
-    document = pdfium.PdfDocument(data)
-    page = document[0]
-    found = []
-    position, link = ctypes.c_int(0), pdfium_c.FPDF_LINK()
-    while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
-        action = pdfium_c.FPDFLink_GetAction(link)
-        size = pdfium_c.FPDFAction_GetURIPath(document.raw, action, None, 0)
-        buffer = ctypes.create_string_buffer(size)
-        pdfium_c.FPDFAction_GetURIPath(document.raw, action, buffer, size)
-        rect = pdfium_c.FS_RECTF()
-        pdfium_c.FPDFLink_GetAnnotRect(link, ctypes.byref(rect))
-        found.append((buffer.value.decode(), (rect.left, rect.bottom, rect.right, rect.top)))
-    return found
 
 
 def inside(box: tuple[float, float, float, float], rect: tuple[float, float, float, float]) -> bool:
