@@ -33,6 +33,20 @@ def test_quick_benchmark_runs_and_reports(tmp_path: Path):
     # the spread of the runs is reported with each median (one run here: min = max = median)
     assert cold["spread"] == [cold["seconds"], cold["seconds"]] and len(cold["ratio_spread"]) == 2
     assert cold["cpu_ms_per_org_locale"] > 0
+    # the ratio with the machine's speed taken out: wall per CPU second of both halves, times doit's share
+    assert 0.5 < cold["cpu_normalised_ratio"] < 5 and len(cold["cpu_normalised_spread"]) == 2
+
+
+def test_the_normalised_ratio_takes_the_machines_speed_out():
+    from bench.__main__ import _normalised_ratio
+
+    floor = {"seconds": 100.0, "cpu_seconds": 190.0}
+    # the same build on a machine twice as slow: twice the wall time and twice the CPU time, the same ratio
+    assert _normalised_ratio(110.0, 190.0, 5.0, floor) == pytest.approx(_normalised_ratio(220.0, 380.0, 10.0, floor))
+    # doit's own CPU and idle workers both count against the build
+    assert _normalised_ratio(100.0, 190.0, 0.0, floor) == pytest.approx(1.0)
+    assert _normalised_ratio(100.0, 190.0, 19.0, floor) == pytest.approx(1.1)
+    assert _normalised_ratio(120.0, 190.0, 0.0, floor) == pytest.approx(1.2)
 
 
 def test_cpu_benchmark_reports_every_output_and_the_total(tmp_path: Path):

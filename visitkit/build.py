@@ -13,7 +13,6 @@ import os
 import resource
 import signal
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -23,34 +22,9 @@ from doit.exceptions import TaskFailed
 
 from visitkit import outcome, sources
 from visitkit import profile as profile_mod
+from visitkit.atomic import write_atomic
 from visitkit.content import build_content, dump_content, load_content
 from visitkit.render import RenderContext
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``; leave it untouched when the bytes are the same."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A build killed mid-write leaves its temporary file behind; the rerun sweeps it.
-    # (The project lock keeps two builds from writing the same target at once.)
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        stale.unlink(missing_ok=True)
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return
-    except FileNotFoundError:
-        pass
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
 
 RENDER_SECONDS = float(os.environ.get("VISITKIT_RENDER_TIMEOUT", "60"))
 MEMORY_MB = int(os.environ.get("VISITKIT_MEMORY_LIMIT_MB", "2048"))
@@ -110,6 +84,31 @@ def _settle() -> None:
     if _documents == _WARM_DOCUMENTS:
         gc.collect()
         gc.freeze()
+    if _documents % _TRIM_EVERY == 0:
+        _trim()
+
+
+_TRIM_EVERY = 25  # documents
+
+
+def _trim() -> None:
+    """Give the C heap's free pages back to the system (glibc only). Pango, HarfBuzz, pdfium and lxml free
+    what a document used into malloc's arenas, which keep it: without this a worker's resident memory
+    crept up by a quarter over 12,000 documents though Python's own objects did not grow (tracemalloc)."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        import ctypes
+        import ctypes.util
+
+        try:
+            _malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):  # not glibc: nothing to trim
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim: Any = None
 
 
 def _log_rss() -> None:

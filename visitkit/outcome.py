@@ -116,14 +116,14 @@ def summarise(
 
 
 def write(path: Path, report: Mapping[str, Any]) -> None:
-    from visitkit.build import write_atomic
+    from visitkit.atomic import write_atomic
 
     write_atomic(path, (json.dumps(report, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
 
 
 def write_site(report: Mapping[str, Any], manifests: Mapping[str, Mapping[str, Any]], build: Path = BUILD) -> None:
     """``build/report.json`` and ``build/index.html`` for a whole build (not one shard)."""
-    from visitkit.build import write_atomic
+    from visitkit.atomic import write_atomic
     from visitkit.render import index
 
     write(build / "report.json", report)

@@ -37,7 +37,7 @@ def _column_order(columns: list[str]) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from visitkit import sources
-    from visitkit.build import write_atomic
+    from visitkit.atomic import write_atomic
     from visitkit.profile import ProfileError, load_profile
     from visitkit.profile_file import read_yaml
 

@@ -225,7 +225,7 @@ def assign_ids(rows: list[tuple[int, dict[str, str]]]) -> list[Row]:
 
 
 def _write(path: Path, data: bytes) -> None:
-    from visitkit.build import write_atomic
+    from visitkit.atomic import write_atomic
 
     write_atomic(path, data)
 
