@@ -119,6 +119,8 @@ def test_an_interrupted_build_leaves_its_edit_for_the_next_one(project: Path):
     with subprocess.Popen(
         [sys.executable, "-m", "doit"], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, start_new_session=True,
+        # as from a terminal: a suite started in the background (`cmd &` in a script) passes SIGINT on ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as build:
         assert build.stdout is not None
         for line in build.stdout:

@@ -148,3 +148,30 @@ def test_a_task_waits_in_a_pipe_only_behind_one_other_and_only_when_small():
     assert runner._worker(small) is runner.workers[1]  # the one with room
     assert runner._worker(big) is None  # a big task waits for an idle worker
     assert _fake_workers(2, 2)._worker(small) is None
+
+
+def _send_sigint_handler(connection) -> None:  # noqa: ANN001 - run in a worker-to-be, before anything else
+    connection.send(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)
+
+
+def test_a_worker_ignores_ctrl_c_from_birth():
+    """Ctrl-C reaches every process of the terminal's group. A process forked from the fork server gets the
+    server's original SIGINT handler back: it must be "ignore" (else a Ctrl-C while a worker starts prints a
+    KeyboardInterrupt traceback from it). Checked in a fresh interpreter, whose fork server this test starts."""
+    import subprocess
+    import sys
+
+    code = (
+        "import signal; from visitkit import workers; from tests.test_workers import _send_sigint_handler;"
+        "workers.start_fork_server();"
+        "ours, theirs = workers._CONTEXT.Pipe();"
+        "process = workers._CONTEXT.Process(target=_send_sigint_handler, args=(theirs,));"
+        "process.start(); print(ours.recv(), signal.getsignal(signal.SIGINT) is signal.default_int_handler);"
+        "process.join()"
+    )
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as from a terminal
+    assert result.returncode == 0, result.stderr
+    # the worker ignores it from its first instruction; the build's own process still stops on Ctrl-C
+    assert result.stdout.split() == ["True", "True"]

@@ -20,7 +20,9 @@ import multiprocessing
 import pickle
 import signal
 import sys
+import threading
 from collections import deque
+from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -54,7 +56,24 @@ def start_fork_server() -> None:
     from multiprocessing import forkserver
 
     _CONTEXT.set_forkserver_preload(_PRELOAD)
-    forkserver.ensure_running()
+    with _sigint_ignored():
+        forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl-C reaches every process of the terminal's group, workers too. A worker ignores it (the build
+    stops it), but a worker restores its fork server's *original* SIGINT handler when it is forked, and
+    until it reaches ``_serve`` a Ctrl-C printed a KeyboardInterrupt traceback. Started with SIGINT
+    ignored, the fork server (and so every worker) ignores it from birth: Python keeps an ignored SIGINT."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class Runner(doit_runner.Runner):
@@ -185,7 +204,8 @@ class _Worker:
         _CONTEXT.set_forkserver_preload(_PRELOAD)
         self.connection, theirs = _CONTEXT.Pipe()
         self.process = _CONTEXT.Process(target=_serve, args=(theirs,), daemon=True, name="visitkit-worker")
-        self.process.start()
+        with _sigint_ignored():  # starts the fork server if the loader did not
+            self.process.start()
         theirs.close()
         self.queued: deque = deque()
 
