@@ -55,11 +55,7 @@ def _doit(project: Path, *args: str, env: dict | None = None) -> tuple[float, su
     return elapsed, result
 
 
-def _floor(project: Path, workers: int, only: set[str] | None = None) -> float:
-    return _floor_run(project, workers, only)["seconds"]
-
-
-def _floor_run(project: Path, workers: int, only: set[str] | None = None) -> dict:
+def _floor(project: Path, workers: int, only: set[str] | None = None) -> dict:
     """The render floor's JSON: seconds, tasks and its workers' CPU seconds."""
     args = [sys.executable, "-m", "bench.floor", "--workers", str(workers)]
     if only is not None:
@@ -170,7 +166,7 @@ def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Pat
     for _ in range(runs):
         if full:
             _clean(project)
-            floor_run = _floor_run(project, workers)
+            floor_run = _floor(project, workers)
             floor.append(floor_run["seconds"])
         _clean(project)
         shutil.rmtree(rss_dir, ignore_errors=True)
@@ -249,7 +245,7 @@ def measure(orgs: int, locales: list[str], runs: int, workers: int, scratch: Pat
                 _doit(project, "-n", str(workers))
             # the same tasks once more through the floor, from the same starting state
             file.write_text(change(original, 0))
-            floor_seconds = _floor(project, workers, only=ran) if ran else 0.0
+            floor_seconds = _floor(project, workers, only=ran)["seconds"] if ran else 0.0
             _doit(project, "-n", str(workers))
             file.write_text(original)
             _doit(project, "-n", str(workers))
